@@ -1,0 +1,206 @@
+"""The command line: the only place that prints or exits.
+
+Exit codes (DESIGN §5): 0 ok, 1 findings (invalid TEI), 2 usage or configuration
+error, 3 unreadable input or internal error. A traceback is shown only with -v.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .config import Config, load_config
+from .errors import EditionError
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class _State:
+    def __init__(self, verbose: int, quiet: bool, config_path: Path | None) -> None:
+        self.verbose = verbose
+        self.quiet = quiet
+        self.config_path = config_path
+
+    def config(self) -> Config:
+        return load_config(self.config_path)
+
+
+def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn project errors into a message and an exit code; others into exit 3."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        state: _State = click.get_current_context().find_object(_State) or _State(0, False, None)
+        try:
+            return func(*args, **kwargs)
+        except EditionError as exc:
+            err.print("[bold red]error:[/] ", end="")
+            err.print(str(exc), markup=False)
+            if state.verbose:
+                err.print(traceback.format_exc(), markup=False)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            sys.exit(3)
+        except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
+            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: ", end="")
+            err.print(str(exc), markup=False)
+            if state.verbose:
+                err.print(traceback.format_exc(), markup=False)
+            else:
+                err.print("run again with -v for the traceback", markup=False)
+            sys.exit(3)
+
+    return wrapper
+
+
+class _ProgressReporter:
+    """A rich progress bar on stderr, shown only on a terminal and without -q."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and err.is_terminal
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __enter__(self) -> _ProgressReporter:
+        if self.enabled:
+            self.progress = Progress(TextColumn("{task.description:<40}"), BarColumn(),
+                                     TextColumn("{task.completed}/{task.total}"),
+                                     TimeElapsedColumn(), console=err, transient=True)
+            self.progress.__enter__()
+            self.task = self.progress.add_task("", total=1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, description=what, completed=done, total=total)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="edition")
+@click.option("-v", "--verbose", count=True, help="More detail; tracebacks on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path),
+              help="edition.toml to use (default: ./edition.toml if present).")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None) -> None:
+    """Turn messy source texts into a TEI P5 critical edition.
+
+    With no arguments, `edition build` builds the edition of the sources in ./sources
+    into ./output.
+    """
+    ctx.obj = _State(verbose, quiet, config_path)
+
+
+def _run_build(state: _State, sources: tuple[Path, ...], output: Path | None,
+               validate: bool) -> int:
+    from .pipeline import build
+
+    config = state.config()
+    if output is not None:
+        config = _with_output(config, output)
+    with _ProgressReporter(state.quiet) as progress:
+        result = build(config, list(sources) or None, validate=validate, progress=progress)
+    if not state.quiet:
+        _summary(result)
+    for problem in result.problems:
+        err.print(problem, markup=False)
+    if result.problems:
+        err.print(f"{len(result.problems)} validation error(s) in the generated TEI",
+                  markup=False)
+        return 1
+    return 0
+
+
+def _with_output(config: Config, output: Path) -> Config:
+    from dataclasses import replace
+
+    return replace(config, output=output)
+
+
+def _summary(result: Any) -> None:
+    from .pipeline import ingest_counts
+
+    table = Table(title="edition: witnesses", show_lines=False)
+    for col in ("siglum", "source", "divs", "paras", "fw", "pb", "notes", "boilerplate",
+                "gaps", "joins", "anomalies"):
+        table.add_column(col, justify="left" if col in ("siglum", "source") else "right")
+    for w in result.witnesses:
+        c = ingest_counts(w)
+        table.add_row(c["siglum"], c["source"], str(c["divisions"]), str(c["paragraphs"]),
+                      str(c["fw"]), str(c["pb"]), str(c["notes"]), str(c["boilerplate"]),
+                      str(c["gaps"]), str(c["joins"]), str(c["anomalies"]))
+    out.print(table)
+    timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    out.print(f"wrote {len(result.written)} files ({timing})", markup=False)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output folder (default: output, or [edition] output in edition.toml).")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate every TEI file against tei_all and the project's rules.")
+@click.pass_obj
+@_handle_errors
+def build(state: _State, sources: tuple[Path, ...], output: Path | None, validate: bool) -> None:
+    """Build the whole edition from SOURCES (default: the sources folder)."""
+    sys.exit(_run_build(state, sources, output, validate))
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder.")
+@click.pass_obj
+@_handle_errors
+def ingest(state: _State, sources: tuple[Path, ...], output: Path | None) -> None:
+    """Ingest SOURCES into TEI witness files (output/tei) without validating them."""
+    sys.exit(_run_build(state, sources, output, validate=False))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--schema", type=click.Path(path_type=Path),
+              help="tei_all.rng to use (default: the copy shipped with edition, or "
+                   "$EDITION_TEI_SCHEMA).")
+@click.option("--project-rules/--no-project-rules", default=None,
+              help="Force (or skip) the project's own schema and Schematron rules; by "
+                   "default they apply to files written by edition.")
+@click.pass_obj
+@_handle_errors
+def validate(state: _State, paths: tuple[Path, ...], schema: Path | None,
+             project_rules: bool | None) -> None:
+    """Validate TEI files or folders: prints file:line:col: severity: message."""
+    from .validate import validate_paths
+
+    report = validate_paths(list(paths), schema=schema, project_rules=project_rules)
+    for result in report.files:
+        for problem in result.problems:
+            if problem.severity == "error" or not state.quiet:
+                out.print(problem.format(), markup=False, soft_wrap=True)
+    if not state.quiet:
+        err.print(report.summary(), markup=False)
+    unreadable = [r for r in report.files
+                  if any(p.source == "io" for p in r.problems)]
+    if unreadable and len(unreadable) == len(report.files):
+        sys.exit(3)
+    sys.exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,141 @@
+"""Stage 1, ingest: bytes of a source -> `Witness`.
+
+The format is recognised from content, never from the file name. Each reader returns a
+`Parsed` (lines, metadata, blocks, cleanups, anomalies); `ingest_source` adds the siglum
+and the configuration's overrides. PDF files become text (one page per form feed) and go
+through the same plain-text analysis as a PDF-to-text dump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..config import WitnessOverride
+from ..errors import InputError
+from ..model import Anomaly, Block, BlockKind, Cleanup, MetaField, SourceFormat, Witness
+
+MAX_SOURCE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader found in one source."""
+
+    lines: tuple[str, ...]
+    metadata: tuple[MetaField, ...]
+    blocks: tuple[Block, ...]
+    cleanups: tuple[Cleanup, ...]
+    anomalies: tuple[Anomaly, ...]
+    encoding: str
+    language: str = "en"
+
+
+def sniff_format(data: bytes) -> SourceFormat:
+    """Recognise PDF, TEI, HTML or plain text from the first bytes."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"%PDF-"):
+        return SourceFormat.PDF
+    lowered = head.lower()
+    if b"\x00" in head[:200]:  # UTF-16 text: decode the head to look inside
+        for enc in ("utf-16",):
+            try:
+                lowered = data[:4096].decode(enc, "ignore").lower().lstrip().encode()
+            except UnicodeError:  # pragma: no cover - decode with "ignore" cannot fail
+                pass
+    if lowered.startswith(b"<?xml") or lowered.startswith(b"<tei"):
+        if b"http://www.tei-c.org/ns/1.0" in data[:8192] or b"<tei" in lowered:
+            return SourceFormat.TEI
+        if b"<html" in lowered:
+            return SourceFormat.HTML
+    if lowered.startswith((b"<!doctype html", b"<html")) or (
+        b"<html" in lowered[:1024] and b"<body" in data[:65536].lower()
+    ):
+        return SourceFormat.HTML
+    return SourceFormat.TEXT
+
+
+def ingest_source(
+    path: Path,
+    siglum: str,
+    override: WitnessOverride | None = None,
+    *,
+    data: bytes | None = None,
+) -> Witness:
+    """Read one source file into a `Witness`, or raise `InputError` saying why not."""
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                raise InputError(f"the source is larger than {MAX_SOURCE_BYTES // 2**20} MB",
+                                 path=path)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read the source: {exc.strerror}", path=path) from exc
+    if not data.strip():
+        raise InputError("the source is empty", path=path,
+                         hint="remove it from the sources folder or give it content")
+    fmt = SourceFormat(override.format) if override and override.format else sniff_format(data)
+    parsed = _read(fmt, data, path)
+    if not any(b.kind not in _NON_AUTHORIAL for b in parsed.blocks):
+        raise InputError(
+            "no authorial text was found: the source holds only navigation, page furniture "
+            "or boilerplate",
+            path=path,
+        )
+    witness = Witness(
+        siglum=siglum,
+        source_name=path.name,
+        source_format=fmt,
+        encoding=parsed.encoding,
+        lines=parsed.lines,
+        metadata=parsed.metadata,
+        blocks=parsed.blocks,
+        cleanups=parsed.cleanups,
+        anomalies=parsed.anomalies,
+        language=parsed.language,
+    )
+    return _apply_override(witness, override)
+
+
+def _read(fmt: SourceFormat, data: bytes, path: Path) -> Parsed:
+    if fmt is SourceFormat.PDF:
+        from .pdf import read_pdf
+
+        return read_pdf(data, path)
+    if fmt is SourceFormat.HTML:
+        from .html import read_html
+
+        return read_html(data, path)
+    if fmt is SourceFormat.TEI:
+        from .teisource import read_tei
+
+        return read_tei(data, path)
+    from .text import read_text
+
+    return read_text(data, path)
+
+
+def _apply_override(witness: Witness, override: WitnessOverride | None) -> Witness:
+    if override is None:
+        return witness
+    fields = list(witness.metadata)
+    for name in ("title", "author", "date"):
+        value = getattr(override, name)
+        if value:
+            fields = [f for f in fields if f.name != name]
+            fields.insert(0, MetaField(name=name, value=value, line=0, raw=""))
+    return replace(
+        witness,
+        metadata=tuple(fields),
+        language=override.language or witness.language,
+    )
+
+
+_NON_AUTHORIAL = {
+    BlockKind.FURNITURE,
+    BlockKind.PAGE_BREAK,
+    BlockKind.BOILERPLATE,
+    BlockKind.GAP,
+    BlockKind.DIVIDER,
+}

@@ -1,0 +1,56 @@
+"""What counts as a word: a shipped English word list plus the corpus's own vocabulary.
+
+The word list comes inside the `pyspellchecker` package (no download at run time). A
+source's own recurring words (names, terms, spellings it uses consistently) are added
+per witness, so "Stakhanovist" is not a non-word in a text that uses it twenty times.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+_WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*")
+
+
+@cache
+def _frequencies(language: str = "en") -> dict[str, int]:
+    from spellchecker import SpellChecker
+
+    try:
+        checker = SpellChecker(language=language, distance=1)
+    except ValueError:  # a language the package does not ship: fall back to English
+        checker = SpellChecker(language="en", distance=1)
+    return dict(checker.word_frequency.dictionary)
+
+
+class Lexicon:
+    """Decides whether a token is a word; knows the frequency of known words."""
+
+    def __init__(self, language: str = "en", corpus_words: Iterable[str] = (),
+                 min_corpus_count: int = 2) -> None:
+        self.freq = _frequencies(language)
+        counts = Counter(w.lower() for w in corpus_words)
+        self.corpus = {w for w, c in counts.items() if c >= min_corpus_count}
+
+    @classmethod
+    def for_texts(cls, texts: Iterable[str], language: str = "en") -> Lexicon:
+        return cls(language, (m.group() for t in texts for m in _WORD.finditer(t)))
+
+    def is_word(self, token: str) -> bool:
+        """True for dictionary words, corpus vocabulary, and parts of hyphenated words."""
+        core = token.strip(".,;:!?\"“”‘’()[]«»*").lower()
+        if not core:
+            return True
+        if core in self.freq or core in self.corpus:
+            return True
+        for suffix in ("’s", "'s", "s’", "s'"):
+            if core.endswith(suffix) and core[: -len(suffix)] in self.freq:
+                return True
+        parts = re.split(r"[-–—/]", core)
+        return len(parts) > 1 and all(not p or p in self.freq or p in self.corpus for p in parts)
+
+    def frequency(self, token: str) -> int:
+        return self.freq.get(token.lower(), 0)

@@ -1,0 +1,190 @@
+"""The runner: composes the stages and does their I/O.
+
+Stages are pure; this module finds the sources, assigns sigla, runs each stage, and
+writes outputs only once everything has succeeded, each file atomically, so a failed
+run never leaves a half-written edition behind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .encode import encode_witness, serialise
+from .errors import EditionError, InputError, UsageError
+from .ingest import ingest_source
+from .model import BlockKind, Furniture, Gap, PageBreak, Witness
+from .report import jsonl, write_json
+from .resources import schema_asset
+from .tei import write_atomic
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+@dataclass
+class BuildResult:
+    witnesses: list[Witness]
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # validation errors, formatted
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def discover_sources(paths: Iterable[Path]) -> list[Path]:
+    """Source files from files and folders (hidden files and edition.toml skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError("no such file or folder", path=path)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir()
+                            if p.is_file() and not p.name.startswith(".")
+                            and p.name != "edition.toml")
+        else:
+            found.append(path)
+    if not found:
+        raise UsageError("no sources found", path=next(iter(paths), None),
+                         hint="put text, HTML, PDF or TEI files in the folder, or name them")
+    return found
+
+
+def assign_sigla(sources: list[Path], config: Config) -> dict[Path, str]:
+    """Configured sigla first; the others get A, B, C... in file-name order."""
+    taken = {config.override_for(p.name).siglum for p in sources} - {""}
+    sigla: dict[Path, str] = {}
+    letters = _siglum_names()
+    for path in sorted(sources, key=lambda p: p.name):
+        configured = config.override_for(path.name).siglum
+        if configured:
+            sigla[path] = configured
+            continue
+        name = next(letters)
+        while name in taken:
+            name = next(letters)
+        sigla[path] = name
+    return sigla
+
+
+def _siglum_names() -> Iterable[str]:
+    import itertools
+    import string
+
+    for size in itertools.count(1):
+        for letters in itertools.product(string.ascii_uppercase, repeat=size):
+            yield "".join(letters)
+
+
+def ingest_all(sources: list[Path], config: Config,
+               progress: Progress | None = None) -> list[Witness]:
+    """Ingest every source; all unreadable sources are reported together."""
+    sigla = assign_sigla(sources, config)
+    witnesses: list[Witness] = []
+    errors: list[EditionError] = []
+    for n, path in enumerate(sources, 1):
+        if progress:
+            progress(f"ingest {path.name}", n - 1, len(sources))
+        try:
+            witnesses.append(ingest_source(path, sigla[path], config.override_for(path.name)))
+        except EditionError as exc:
+            errors.append(exc)
+    if progress:
+        progress("ingest", len(sources), len(sources))
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise InputError(f"{len(errors)} sources cannot be used:\n  "
+                         + "\n  ".join(str(e) for e in errors))
+    return witnesses
+
+
+def build(config: Config, sources: list[Path] | None = None, *, validate: bool = True,
+          progress: Progress | None = None) -> BuildResult:
+    """Ingest and encode every source; validate; then write all outputs."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    paths = discover_sources(sources or [config.sources])
+    witnesses = ingest_all(paths, config, progress)
+    timings["ingest"] = time.perf_counter() - start
+    start = time.perf_counter()
+    documents = {w.stem: encode_witness(w, edition_title=config.title) for w in witnesses}
+    timings["encode"] = time.perf_counter() - start
+    result = BuildResult(witnesses, timings=timings)
+    if validate:
+        from .validate import validate_tree  # the only validation entry point
+
+        start = time.perf_counter()
+        tei_dir = config.output / "tei"
+        for n, (stem, doc) in enumerate(documents.items(), 1):
+            if progress:
+                progress(f"validate {stem}", n - 1, len(documents))
+            for problem in validate_tree(doc, tei_dir / f"{stem}.xml"):
+                if problem.severity == "error":
+                    result.problems.append(problem.format())
+        timings["validate"] = time.perf_counter() - start
+    outputs: dict[Path, bytes] = {}
+    for stem, doc in documents.items():
+        outputs[config.output / "tei" / f"{stem}.xml"] = serialise(doc)
+    outputs[config.output / "tei" / "edition.sch"] = schema_asset("edition.sch").read_bytes()
+    report = config.output / "report"
+    outputs[report / "structure.jsonl"] = jsonl(_structure_rows(witnesses))
+    outputs[report / "cleanup.jsonl"] = jsonl(_cleanup_rows(witnesses))
+    outputs[report / "ingest.json"] = write_json({
+        "witnesses": [ingest_counts(w) for w in witnesses],
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+    })
+    for path, data in outputs.items():
+        write_atomic(path, data)
+        result.written.append(path)
+    return result
+
+
+def _structure_rows(witnesses: list[Witness]) -> Iterable[dict]:
+    for w in witnesses:
+        for n, a in enumerate(w.anomalies, 1):
+            yield {"id": f"{w.siglum}-a{n}", "witness": w.siglum, "source": w.source_name,
+                   "line": a.line, "kind": a.kind, "cause": a.cause, "message": a.message,
+                   "evidence": a.evidence}
+
+
+def _cleanup_rows(witnesses: list[Witness]) -> Iterable[dict]:
+    for w in witnesses:
+        for n, c in enumerate(w.cleanups, 1):
+            yield {"id": f"{w.siglum}-c{n}", "witness": w.siglum, "source": w.source_name,
+                   "line": c.line, "rule": c.rule, "action": c.action, "detail": c.detail,
+                   "before": c.before, "after": c.after}
+
+
+def ingest_counts(w: Witness) -> dict[str, object]:
+    """Per-source counts for the note and the build summary."""
+    kinds = Counter(b.kind for b in w.blocks)
+    inline = Counter(type(item).__name__ for b in w.blocks for item in b.items)
+    actions = Counter(c.action for c in w.cleanups)
+    return {
+        "siglum": w.siglum,
+        "source": w.source_name,
+        "format": str(w.source_format),
+        "lines": len(w.lines),
+        "divisions": kinds[BlockKind.HEAD],
+        "paragraphs": kinds[BlockKind.P] + kinds[BlockKind.QUOTE],
+        "block_quotes": kinds[BlockKind.QUOTE],
+        "notes": kinds[BlockKind.NOTE],
+        "boilerplate": kinds[BlockKind.BOILERPLATE],
+        "fw": kinds[BlockKind.FURNITURE] + inline[Furniture.__name__],
+        "pb": kinds[BlockKind.PAGE_BREAK] + inline[PageBreak.__name__],
+        "gaps": kinds[BlockKind.GAP] + inline[Gap.__name__],
+        "table_rows": kinds[BlockKind.TABLE_ROW],
+        "joins": actions["joined"],
+        "splits": actions["split"],
+        "removals": actions["removed"],
+        "moved_to_header": actions["moved"],
+        "repairs": actions["repaired"],
+        "anomalies": len(w.anomalies),
+        "metadata": {f.name: f.value for f in w.metadata},
+    }

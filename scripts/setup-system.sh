@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages edition needs, only those that are missing.
+# Idempotent and quick when everything is there. Run by `make edition` / `make test`.
+set -euo pipefail
+
+# poppler-utils: pdftotext/pdftoppm, to read PDFs back in tests and benchmarks.
+PACKAGES=(poppler-utils)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup-system: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup-system: need root to install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
