@@ -53,7 +53,7 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             err.print("interrupted", markup=False)
             sys.exit(3)
-        except Exception as exc:  # noqa: BLE001 - last resort: a message, not a traceback
+        except Exception as exc:
             err.print(f"[bold red]internal error:[/] {type(exc).__name__}: ", end="")
             err.print(str(exc), markup=False)
             if state.verbose:

@@ -288,7 +288,8 @@ def _block(parent: etree._Element, block: Block, siglum: str, ids: _Ids,
         prefix = "q"
     elif kind is BlockKind.NOTE:
         node = _el(parent, "note", type="authorial", place="foot", n=block.label)
-        node.set(XML_ID, f"{siglum}-n{block.label}" if block.label else ids.make("n", block.first_line))
+        note_id = f"{siglum}-n{block.label}" if block.label else ids.make("n", block.first_line)
+        node.set(XML_ID, note_id)
         ids.used.add(node.get(XML_ID) or "")
         prefix = ""
     elif kind is BlockKind.DIVIDER:
@@ -305,10 +306,7 @@ def _block(parent: etree._Element, block: Block, siglum: str, ids: _Ids,
         _fill(parent, block.items, siglum, ids)
         _register_lines(block, line_ids, "")
         return
-    elif kind is BlockKind.PAGE_BREAK:
-        _fill(parent, block.items, siglum, ids)
-        return
-    elif kind is BlockKind.GAP:
+    elif kind is BlockKind.PAGE_BREAK or kind is BlockKind.GAP:
         _fill(parent, block.items, siglum, ids)
         return
     else:  # pragma: no cover - every kind is handled above

@@ -45,7 +45,7 @@ class InputError(EditionError):
 
 
 class UnsafeXMLError(InputError):
-    """XML that tries to reach outside the file (DTDs, external entities) or expand without bound."""
+    """XML that reaches outside the file (DTDs, external entities) or expands without bound."""
 
 
 class SchemaError(EditionError):

@@ -20,9 +20,9 @@ from .errors import InputError, UnsafeXMLError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-TEI = "{%s}" % TEI_NS
-XML_ID = "{%s}id" % XML_NS
-XML_LANG = "{%s}lang" % XML_NS
+TEI = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
 NSMAP = {None: TEI_NS}
 NS = {"tei": TEI_NS}
 

@@ -38,11 +38,7 @@ def sniff_format(data: bytes) -> SourceFormat:
         return SourceFormat.PDF
     lowered = head.lower()
     if b"\x00" in head[:200]:  # UTF-16 text: decode the head to look inside
-        for enc in ("utf-16",):
-            try:
-                lowered = data[:4096].decode(enc, "ignore").lower().lstrip().encode()
-            except UnicodeError:  # pragma: no cover - decode with "ignore" cannot fail
-                pass
+        lowered = data[:4096].decode("utf-16", "ignore").lower().lstrip().encode()
     if lowered.startswith(b"<?xml") or lowered.startswith(b"<tei"):
         if b"http://www.tei-c.org/ns/1.0" in data[:8192] or b"<tei" in lowered:
             return SourceFormat.TEI

@@ -53,10 +53,8 @@ def looks_binary(data: bytes) -> bool:
     if b"\x00" in sample:
         # UTF-16 without BOM puts a NUL in every other byte; anything else is binary
         evens, odds = sample[0::2], sample[1::2]
-        if not (evens.count(0) > len(evens) * 0.4 or odds.count(0) > len(odds) * 0.4):
-            return True
-        return False
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+        return not (evens.count(0) > len(evens) * 0.4 or odds.count(0) > len(odds) * 0.4)
+    controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
     return controls > max(8, len(sample) // 50)
 
 
@@ -87,7 +85,7 @@ def decode_source(data: bytes, path: Path | str | None = None) -> Decoded:
 
 
 def _may_need_repair(line: str) -> bool:
-    return any(ord(c) >= 0x80 or c == "\x1b" for c in line)
+    return not line.isascii() or "\x1b" in line
 
 
 def _decode(data: bytes, path: Path | str | None) -> tuple[str, str]:

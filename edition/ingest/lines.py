@@ -51,8 +51,8 @@ _URL_FOOTER = re.compile(
     r"(?:\s*\[(?P<stamp>[^\]]{4,40})\])?\s*$",
     re.I,
 )
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?(?:\s*[-–—])?\s*$",
-                          re.I)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
 _PIPE_NAV = re.compile(r"\s[|¦]\s")
 _BACK_ON = re.compile(r"^\s*(?:back\s+to|previous|prev\.?|last)\b.{1,60}\b(?:on\s+to|next)\b",
                       re.I)
@@ -212,7 +212,8 @@ def _mark_banners(infos: list[LineInfo]) -> None:
                     changed = True
 
 
-_DATE_ONLY = re.compile(r"^\s*\(?[\w ,.]{0,20}\b1[5-9]\d\d\b[\w ,.]{0,12}\)?\s*$|^\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*$")
+_DATE_ONLY = re.compile(r"^\s*\(?[\w ,.]{0,20}\b1[5-9]\d\d\b[\w ,.]{0,12}\)?\s*$"
+                        r"|^\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*$")
 _HEADING_WORD = re.compile(r"^\s*(?:chapter|part|book|section|appendix|introduction|preface|"
                            r"postscript|epilogue|prologue|contents)\b", re.I)
 

@@ -8,6 +8,7 @@ phrases that introduce it ("From ... Vol.", "Transcribed by", a personal name at
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -32,7 +33,8 @@ CHAPTER_LINE = re.compile(
 )
 NUMBERED_SECTION = re.compile(r"^\s*(?P<num>\d{1,2})\.\s*(?P<title>[A-Z“\"'].{0,120})?$")
 RUN_IN = re.compile(r"^(?P<label>[A-Z][A-Z0-9’'&\-]+(?:[ ,]+[A-Z0-9’'&\-]+){0,12}):\s+\S")
-NAME_LINE = re.compile(r"^\s*(?:[A-Z][a-z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.)){1,3}\s*$")
+NAME_LINE = re.compile(
+    r"^\s*(?:[A-Z][a-z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]\.)){1,3}\s*$")
 _STOP = {"the", "a", "an", "of", "and", "in", "on", "to", "for", "with", "from", "by", "at", "is",
          "what", "how", "why", "main", "index", "page", "chapter", "archive", "archives",
          "marxists", "internet", "encyclopedia"}
@@ -46,8 +48,8 @@ _VOLUME = re.compile(r"\bvol\.?\s*(?P<vol>\w+)(?:\s*no\.?\s*(?P<no>\w+))?", re.I
 _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _WRITES = re.compile(r"(?:,\s*|\s[-–—]\s*|^)(?:writes|says|reports|argues|by)\s+"
                      r"(?P<who>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})\s*\.?\s*$")
-_PERIODICAL = re.compile(rf"^\s*(?P<pub>[A-Z][^,]{{2,60}}),\s*(?P<date>{_MONTHS}\s+\d{{4}}|\d{{4}})\s*$",
-                         re.I)
+_PERIODICAL = re.compile(
+    rf"^\s*(?P<pub>[A-Z][^,]{{2,60}}),\s*(?P<date>{_MONTHS}\s+\d{{4}}|\d{{4}})\s*$", re.I)
 
 
 def words(text: str) -> int:
@@ -160,7 +162,8 @@ def junk_score(token: str, lexicon: Lexicon | None = None) -> int:
     core = token.strip(".,;:!?\"“”‘’()[]")
     if not core:
         return 0
-    if core in _PDF_OPS or re.search(r"\*|/[A-Za-z]*[A-Z]", core) and re.search(r"[A-Za-z]", core):
+    if core in _PDF_OPS or (re.search(r"\*|/[A-Za-z]*[A-Z]", core)
+                            and re.search(r"[A-Za-z]", core)):
         return 2  # 'T*a/Artopules': operator and name syntax inside letters
     if re.fullmatch(r"\d+[a-z]|[A-Za-z]{1,3}\.\d+|\d+/\d+[a-z]{0,2}", core):
         return 0  # algebra (2a), 'No.2', '1/3rd'
@@ -180,7 +183,8 @@ def junk_score(token: str, lexicon: Lexicon | None = None) -> int:
                         core):
             return 1  # i9, U8, revolu9onary: OCR misreading more likely than junk
         return 2
-    if re.search(r"[a-z][A-Z]", core) and len(core) <= 8 and not re.match(r"^(?:Mc|Mac|O’|O')", core):
+    if (re.search(r"[a-z][A-Z]", core) and len(core) <= 8
+            and not re.match(r"^(?:Mc|Mac|O’|O')", core)):
         return 2
     if re.fullmatch(r"[A-Z][a-z]{1,2}", core) and core[0].lower() == core[1]:
         return 2  # Tto: a doubled letter across case, never English
@@ -195,13 +199,17 @@ def junk_score(token: str, lexicon: Lexicon | None = None) -> int:
     return 0
 
 
+_TOKEN = re.compile(r"\S+")
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
     end: int
 
 
-def junk_spans(line: str, lexicon: Lexicon | None = None) -> list[Span]:
+def junk_spans(line: str, lexicon: Lexicon | None = None,
+               cache: dict[str, int] | None = None) -> list[Span]:
     """Character spans of extraction junk inside a line.
 
     A span is a run of suspicious tokens holding at least one certain junk token, or a
@@ -209,8 +217,17 @@ def junk_spans(line: str, lexicon: Lexicon | None = None) -> list[Span]:
     ('expendi29') and a case break inside a token ('rAstate') cut the token so the word
     part stays text.
     """
-    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", line)]
-    scores = [junk_score(t, lexicon) for _, _, t in tokens]
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(line)]
+    if cache is None:
+        cache = {}
+    scores = []
+    for _, _, token in tokens:
+        score = cache.get(token)
+        if score is None:
+            score = cache[token] = junk_score(token, lexicon)
+        scores.append(score)
+    if not any(scores):
+        return []
     spans: list[Span] = []
     i = 0
     while i < len(tokens):
@@ -267,7 +284,7 @@ def _roman(text: str) -> int | None:
 def numbering_anomalies(chapters: list[tuple[int, int]]) -> list[Anomaly]:
     """Chapters (number, line) whose numbering skips or goes back."""
     found: list[Anomaly] = []
-    for (prev, _), (num, line) in zip(chapters, chapters[1:], strict=False):
+    for (prev, _), (num, line) in itertools.pairwise(chapters):
         if num > prev + 1:
             missing = ", ".join(str(n) for n in range(prev + 1, num))
             found.append(Anomaly(

@@ -29,7 +29,8 @@ def _title_number(text: str) -> int | None:
     return chapter_number("chapter " + m.group(1)) if m else None
 
 
-def running_title_anomalies(infos: list[LineInfo], chapters: list[tuple[int, int]]) -> list[Anomaly]:
+def running_title_anomalies(infos: list[LineInfo],
+                            chapters: list[tuple[int, int]]) -> list[Anomaly]:
     found: list[Anomaly] = []
     reported_lost: set[int] = set()
     for i, info in enumerate(infos):

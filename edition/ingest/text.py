@@ -126,6 +126,7 @@ class _Layout:
                                 for i in infos if i.kind is LineKind.TEXT)
         self.note_marks = {m.group(1) for i in infos for m in _NOTE_MARK.finditer(i.text)}
         self.lexicon = Lexicon.for_texts(i.text for i in infos if i.kind is LineKind.TEXT)
+        self.junk_cache: dict[str, int] = {}  # token -> junk score: tokens repeat (Zipf)
 
     # --- driver -------------------------------------------------------------------
 
@@ -192,13 +193,14 @@ class _Layout:
         after_break = self._after_break()
         glued_heading = bool(CHAPTER_LINE.match(s)) and words(s) <= 4 and (
             chapter_number(s) is not None or s.isupper())
-        if after_break or glued_heading or self.para is None or self.para.kind is not BlockKind.P:
-            if self._special(idx, info):
-                return
-        if self.para is not None and self.para.kind in (BlockKind.P, BlockKind.QUOTE):
-            if self._continues(info, after_break):
-                self._append_line(info)
-                return
+        may_be_special = (after_break or glued_heading or self.para is None
+                          or self.para.kind is not BlockKind.P)
+        if may_be_special and self._special(idx, info):
+            return
+        if (self.para is not None and self.para.kind in (BlockKind.P, BlockKind.QUOTE)
+                and self._continues(info, after_break)):
+            self._append_line(info)
+            return
         self._close_paragraph()
         self._release_held()
         kind = BlockKind.P
@@ -273,7 +275,7 @@ class _Layout:
         """Text with junk spans as gaps and note markers as references."""
         items: list[Inline] = []
         pos = 0
-        for span in junk_spans(text, self.lexicon):
+        for span in junk_spans(text, self.lexicon, self.junk_cache):
             if span.start > pos:
                 items.extend(self._with_note_refs(text[pos:span.start], line))
             items.append(Gap(text[span.start:span.end], line, rule="pdf-junk"))
@@ -329,8 +331,8 @@ class _Layout:
         s = info.stripped
         if _DIVIDER.match(s):
             self._flush_all()
-            self.blocks.append(Block(BlockKind.DIVIDER, (LineBreak(info.number), Text(s, info.number)),
-                                     rule="divider"))
+            items = (LineBreak(info.number), Text(s, info.number))
+            self.blocks.append(Block(BlockKind.DIVIDER, items, rule="divider"))
             return True
         if (label := self._note_label(idx)) is not None:
             self._flush_all()
@@ -339,7 +341,7 @@ class _Layout:
             self._close_paragraph()
             return True
         m = CHAPTER_LINE.match(s)
-        if m and words(s) <= 12 and not ends_sentence(s.rstrip(".")) or (m and s.isupper()):
+        if (m and words(s) <= 12 and not ends_sentence(s.rstrip("."))) or (m and s.isupper()):
             self._chapter_heading(idx, info)
             return True
         m = NUMBERED_SECTION.match(s)
@@ -355,9 +357,7 @@ class _Layout:
                                                          Text(s, info.number)),
                                      role="dateline", rule="dateline"))
             return True
-        if self._standalone_heading(idx, info):
-            return True
-        return False
+        return self._standalone_heading(idx, info)
 
     def _note_label(self, idx: int) -> str | None:
         return self._note_index.get(idx)
@@ -416,9 +416,9 @@ class _Layout:
             j += 1
         if not entries:
             return
-        horizon = "\n".join(i.text.lower() for i in self.infos[j:j + 4000])
+        horizon = _keyed("\n".join(i.text.lower() for i in self.infos[j:j + 4000]))
         matched = sum(1 for e in entries
-                      if _key(self.infos[e].text) and _key(self.infos[e].text) in _keyed(horizon))
+                      if _key(self.infos[e].text) and _key(self.infos[e].text) in horizon)
         if matched == 0:
             return
         for e in entries:
@@ -460,7 +460,7 @@ class _Layout:
 
     def _standalone_heading(self, idx: int, info: LineInfo) -> bool:
         s = info.stripped
-        if words(s) > 14 or ends_sentence(s.rstrip("?!")) and not s.endswith(("?", "!")):
+        if words(s) > 14 or (ends_sentence(s.rstrip("?!")) and not s.endswith(("?", "!"))):
             return False
         if not (is_title_like(s) or (words(s) <= 10 and not ends_sentence(s))):
             return False
