@@ -82,8 +82,9 @@ def classify_lines(raw_lines: list[str]) -> list[LineInfo]:
         page_break = "\f" in raw
         text = raw.replace("\f", "")
         infos.append(_classify_alone(number, text, page_break))
-    _mark_running_titles(infos)
     _mark_page_numbers(infos)
+    _mark_running_titles(infos)
+    _mark_frame_banners(infos)
     _mark_banners(infos)
     _mark_sidebar(infos)
     return infos
@@ -123,9 +124,17 @@ def _replace(infos: list[LineInfo], i: int, kind: LineKind, rule: str) -> None:
 
 
 def _boundary_indices(infos: list[LineInfo]) -> list[int]:
-    """Indices of lines that mark a page boundary: URL footers and form feeds."""
-    return [i for i, info in enumerate(infos)
-            if info.kind is LineKind.FOOTER_URL or info.page_break_before]
+    """Indices of lines that mark a page boundary: URL footers and form feeds.
+
+    Where the text has form feeds, its first and last lines are page edges too (the
+    first page's head, the last page's foot).
+    """
+    found = [i for i, info in enumerate(infos)
+             if info.kind is LineKind.FOOTER_URL or info.page_break_before]
+    if any(info.page_break_before for info in infos):
+        text = [i for i, info in enumerate(infos) if info.kind is not LineKind.BLANK]
+        found += [text[0], text[-1]] if text else []
+    return found
 
 
 def _near_boundary(infos: list[LineInfo], i: int, boundaries: set[int], reach: int = 3) -> bool:
@@ -150,9 +159,13 @@ def _mark_running_titles(infos: list[LineInfo]) -> None:
                   if info.kind is LineKind.TEXT and _word_count(info.text) <= 12
                   and _near_boundary(infos, i, boundaries, reach=1)]
     counts = Counter(_norm(infos[i].text) for i in candidates)
+    footers = {i for i in boundaries if infos[i].kind is LineKind.FOOTER_URL}
     for i in candidates:
         if counts[_norm(infos[i].text)] >= 2:
             _replace(infos, i, LineKind.RUNNING_TITLE, "running-title-at-page-boundary")
+        elif _is_title_like(infos[i].text) and _near_boundary(infos, i, footers, reach=1):
+            # a browser print puts the page title right beside its URL footer
+            _replace(infos, i, LineKind.RUNNING_TITLE, "page-title-beside-url-footer")
 
 
 def _mark_page_numbers(infos: list[LineInfo]) -> None:
@@ -161,6 +174,29 @@ def _mark_page_numbers(infos: list[LineInfo]) -> None:
         if (info.kind is LineKind.TEXT and _PAGE_NUMBER.match(info.text)
                 and _near_boundary(infos, i, boundaries, reach=2)):
             _replace(infos, i, LineKind.PAGE_NUMBER, "page-number-at-page-boundary")
+
+
+def _mark_frame_banners(infos: list[LineInfo]) -> None:
+    """Between chapter navigation and the next chapter heading, short title lines with no
+    prose among them are the site's frame (banner), even where they occur only once."""
+    for i, info in enumerate(infos):
+        if info.kind is not LineKind.NAVIGATION or info.rule != "nav-back-on-to":
+            continue
+        frame: list[int] = []
+        for j in range(i + 1, min(len(infos), i + 12)):
+            line = infos[j]
+            if line.kind is LineKind.BLANK:
+                continue
+            if line.kind is not LineKind.TEXT or not _is_title_like(line.text):
+                frame = []
+                break
+            if _HEADING_WORD.match(line.text):
+                break
+            frame.append(j)
+        else:
+            frame = []
+        for j in frame:
+            _replace(infos, j, LineKind.BANNER, "banner-between-navigation-and-heading")
 
 
 def _is_title_like(text: str) -> bool:
@@ -178,11 +214,11 @@ def _mark_banners(infos: list[LineInfo]) -> None:
     """
     nav = {i for i, info in enumerate(infos) if info.kind is LineKind.NAVIGATION}
     texts = [i for i, info in enumerate(infos)
-             if info.kind is LineKind.TEXT and _is_title_like(info.text)
+             if info.kind in (LineKind.TEXT, LineKind.BANNER) and _is_title_like(info.text)
              and not _looks_like_heading(info.text) and not _DATE_ONLY.match(info.text)]
     counts = Counter(_norm(infos[i].text) for i in texts)
     repeated = {k for k, c in counts.items() if c >= 3}
-    banner: set[int] = set()
+    banner: set[int] = {i for i in texts if infos[i].kind is LineKind.BANNER}
     for i in texts:
         if _norm(infos[i].text) in repeated and _near_boundary(infos, i, nav, reach=4):
             banner.add(i)
@@ -191,7 +227,8 @@ def _mark_banners(infos: list[LineInfo]) -> None:
         if _norm(infos[i].text) in frame_keys:
             banner.add(i)
     for i in sorted(banner):
-        _replace(infos, i, LineKind.BANNER, "banner-repeated-near-navigation")
+        if infos[i].kind is LineKind.TEXT:
+            _replace(infos, i, LineKind.BANNER, "banner-repeated-near-navigation")
     # title-like neighbours inside the same frame (up to the next heading-like line)
     changed = True
     while changed:

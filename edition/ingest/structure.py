@@ -119,6 +119,9 @@ def metadata_from_line(line: str, number: int) -> tuple[MetaField, ...]:
         if (date := re.search(rf"{_MONTHS}\s+\d{{4}}", s, re.I)) or (date := _YEAR.search(s)):
             found.append(MetaField("date", date.group(0), number, ""))
         return tuple(found)
+    m = re.match(r"^\s*by\s+(?P<who>.+?)\s*$", s, re.I)
+    if m and is_name_line(m.group("who")):
+        return (MetaField("author", m.group("who"), number, line),)
     m = _CREDIT_LINE.match(s)
     if m:
         return (MetaField("transcriber", m.group("who").strip(), number, line),)
@@ -183,9 +186,9 @@ def junk_score(token: str, lexicon: Lexicon | None = None) -> int:
                         core):
             return 1  # i9, U8, revolu9onary: OCR misreading more likely than junk
         return 2
-    if (re.search(r"[a-z][A-Z]", core) and len(core) <= 8
+    if (re.search(r"[a-z][A-Z]", core) and (len(core) <= 8 or re.match(r"[a-z]{1,2}[A-Z]", core))
             and not re.match(r"^(?:Mc|Mac|O’|O')", core)):
-        return 2
+        return 2  # a case break inside a token: rA7, rAcivilization, tGod
     if re.fullmatch(r"[A-Z][a-z]{1,2}", core) and core[0].lower() == core[1]:
         return 2  # Tto: a doubled letter across case, never English
     if core.isalpha() and len(core) >= 3 and not (set(core) & _VOWELS) and not core.isupper():

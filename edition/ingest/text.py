@@ -10,7 +10,9 @@ and move is a `Cleanup`; source lines stay `LineBreak`s so each word keeps its l
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -160,7 +162,8 @@ class _Layout:
             fields = metadata_from_line(info.text, info.number)
             if not fields and not author_seen and is_name_line(s):
                 fields, author_seen = (MetaField("author", s, info.number, info.text),), True
-            elif not fields and not title_seen and is_title_like(s, 16):
+            elif not fields and not title_seen and (is_title_like(s, 16) or (
+                    is_short_unpunctuated(s, 14) and self._prose_follows(idx))):
                 fields, title_seen = (MetaField("title", s, info.number, info.text),), True
             elif not fields and title_seen and words(s) <= 12 and not ends_sentence(s):
                 fields = (MetaField("subtitle", s, info.number, info.text),)
@@ -173,7 +176,23 @@ class _Layout:
                 "moved into the teiHeader as " + ", ".join(f.name for f in fields),
                 before=info.text))
 
+    def _prose_follows(self, idx: int) -> bool:
+        """A prose paragraph (not a heading) comes within the next few lines."""
+        group = 0
+        for info in self.infos[idx + 1:idx + 10]:
+            if info.kind is LineKind.TEXT:
+                group += words(info.text)
+                if group > 16:
+                    return True
+            else:
+                group = 0
+        return False
+
     def _derived_metadata(self) -> None:
+        """Title and author inferred from the text where no front matter gave them.
+
+        Derived fields have no `raw`: their lines stay where they are in the text.
+        """
         names = {f.name for f in self.metadata}
         for block in self.blocks[:8]:
             if "author" in names or block.kind is not BlockKind.P:
@@ -181,6 +200,25 @@ class _Layout:
             if (found := author_from_byline(block.text, block.first_line)) is not None:
                 self.metadata.append(found)
                 names.add("author")
+        titles = Counter(re.split(r"\s*[:|–—-]\s*(?:chapter|part|section)\b", i.stripped,
+                                  flags=re.I)[0]
+                         for i in self.infos if i.kind is LineKind.RUNNING_TITLE)
+        banner = [b for b in self.blocks if b.kind is BlockKind.BOILERPLATE and b.role == "banner"]
+        if "title" not in names and titles:
+            title, count = titles.most_common(1)[0]
+            line = next(i.number for i in self.infos if i.kind is LineKind.RUNNING_TITLE
+                        and i.stripped.startswith(title))
+            if count >= 2 and title:
+                self.metadata.append(MetaField("title", title, line, ""))
+                names.add("title")
+        for first, second in itertools.pairwise(banner):
+            m = re.fullmatch(r"(.+?)[’']s", first.text)
+            if m and is_name_line(m.group(1)) and "author" not in names:
+                self.metadata.append(MetaField("author", m.group(1), first.first_line, ""))
+                names.add("author")
+                if "title" not in names:
+                    self.metadata.append(MetaField("title", second.text, second.first_line, ""))
+                    names.add("title")
 
     # --- text lines -----------------------------------------------------------------
 
@@ -409,7 +447,7 @@ class _Layout:
             if info.kind is not LineKind.TEXT:
                 break
             s = info.stripped
-            if (NUMBERED_SECTION.match(s) or not is_short_unpunctuated(s, 12)
+            if (NUMBERED_SECTION.match(s) or not is_short_unpunctuated(s, 16)
                     or CHAPTER_LINE.match(s) or self._long_line_follows(j)):
                 break
             entries.append(j)
