@@ -141,6 +141,9 @@ def test_reports_written(corpus_build) -> None:
     # chapter 10's heading is glued to a paragraph that breaks off mid-sentence
     assert any(r["kind"] == "breaks-off" and r["source"].startswith("002") and r["line"] == 6104
                for r in rows)
+    # text that breaks off and resumes mid-sentence after several blank lines (lost passages)
+    resumes = {r["line"] for r in rows if r["kind"] == "breaks-and-resumes"}
+    assert {1100, 6516} <= resumes
     summary = json.loads((report / "ingest.json").read_text())
     assert {w["source"] for w in summary["witnesses"]} == {f"{s}.txt" for s in corpus_stems()}
 

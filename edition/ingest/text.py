@@ -277,6 +277,12 @@ class _Layout:
             return False
         between = [h.number for h in self.held]
         furniture = [h for h in self.held if h.kind is not LineKind.BLANK]
+        if not furniture and len(between) >= 2:
+            self.anomalies.append(Anomaly(
+                "breaks-and-resumes", info.number,
+                f"the text breaks off at line {between[0] - 1} and resumes mid-sentence at line "
+                f"{info.number} after {len(between)} blank lines: a passage may be lost here",
+                evidence=f"{para.last_text[-40:]} … {s[:40]}", cause="lacuna"))
         self._cleanup("para-rejoin", "joined", info.number,
                       f"paragraph rejoined across line(s) {between[0]}–{between[-1]} "
                       f"({'page furniture and ' if furniture else ''}blank lines): the "
