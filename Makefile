@@ -23,7 +23,7 @@ edition: $(STAMP)
 	$(BIN)/edition build
 
 lint: $(STAMP)
-	$(BIN)/ruff check edition tests bench
+	$(BIN)/ruff check edition tests $(wildcard bench)
 
 test: $(STAMP) lint
 	$(BIN)/pytest -q

@@ -136,13 +136,14 @@ def _with_output(config: Config, output: Path) -> Config:
 def _summary(result: Any) -> None:
     from .pipeline import ingest_counts
 
-    table = Table(title="edition: witnesses", show_lines=False)
-    for col in ("siglum", "source", "divs", "paras", "fw", "pb", "notes", "boilerplate",
-                "gaps", "joins", "anomalies"):
-        table.add_column(col, justify="left" if col in ("siglum", "source") else "right")
+    table = Table(title="edition: witnesses", show_lines=False, box=None, pad_edge=False)
+    for col in ("sig", "source", "head", "p", "fw", "pb", "note", "boiler", "gap", "join",
+                "anom"):
+        table.add_column(col, justify="left" if col in ("sig", "source") else "right",
+                         no_wrap=True)
     for w in result.witnesses:
         c = ingest_counts(w)
-        table.add_row(c["siglum"], c["source"], str(c["divisions"]), str(c["paragraphs"]),
+        table.add_row(c["siglum"], w.stem[:16], str(c["divisions"]), str(c["paragraphs"]),
                       str(c["fw"]), str(c["pb"]), str(c["notes"]), str(c["boilerplate"]),
                       str(c["gaps"]), str(c["joins"]), str(c["anomalies"]))
     out.print(table)
