@@ -108,16 +108,19 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
 
 
 def _run_build(state: _State, sources: tuple[Path, ...], output: Path | None,
-               validate: bool) -> int:
-    from .pipeline import build
+               validate: bool, stages: tuple[str, ...] | None = None) -> int:
+    from .pipeline import STAGES, build
 
     config = state.config()
     if output is not None:
         config = _with_output(config, output)
     with _ProgressReporter(state.quiet) as progress:
-        result = build(config, list(sources) or None, validate=validate, progress=progress)
+        result = build(config, list(sources) or None, validate=validate, progress=progress,
+                       stages=stages or STAGES)
     if not state.quiet:
         _summary(result)
+        if "detect" in (stages or STAGES):
+            _match_summary(result)
     for problem in result.problems:
         err.print(problem, markup=False)
     if result.problems:
@@ -164,6 +167,31 @@ def build(state: _State, sources: tuple[Path, ...], output: Path | None, validat
     sys.exit(_run_build(state, sources, output, validate))
 
 
+def _match_summary(result: Any) -> None:
+    table = Table(title="edition: duplicated passages", box=None, pad_edge=False)
+    for col in ("kind", "subkind", "a", "b", "words", "sim", "likely"):
+        table.add_column(col, no_wrap=True)
+    shown = [m for m in result.matches if m.subkind not in ("doubled-word", "doubled-phrase")]
+    for m in shown:
+        table.add_row(m.kind.value, m.subkind, f"{m.a.siglum} {m.a.start_line}-{m.a.end_line}",
+                      f"{m.b.siglum} {m.b.start_line}-{m.b.end_line}", str(m.a.words),
+                      f"{m.similarity:.2f}", f"{m.likelihood:.2f}" if m.likelihood else "")
+    out.print(table)
+    doubled = len(result.matches) - len(shown)
+    out.print(f"{len(result.matches)} matches ({doubled} doubled words or phrases not listed; "
+              "see output/report/duplicates.jsonl)", markup=False)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder.")
+@click.pass_obj
+@_handle_errors
+def detect(state: _State, sources: tuple[Path, ...], output: Path | None) -> None:
+    """Find duplicated passages: parallels, repeats inside a witness, quotations."""
+    sys.exit(_run_build(state, sources, output, validate=False, stages=("ingest", "detect")))
+
+
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder.")
@@ -171,7 +199,7 @@ def build(state: _State, sources: tuple[Path, ...], output: Path | None, validat
 @_handle_errors
 def ingest(state: _State, sources: tuple[Path, ...], output: Path | None) -> None:
     """Ingest SOURCES into TEI witness files (output/tei) without validating them."""
-    sys.exit(_run_build(state, sources, output, validate=False))
+    sys.exit(_run_build(state, sources, output, validate=False, stages=("ingest",)))
 
 
 @main.command()

@@ -228,3 +228,54 @@ class Witness:
     @property
     def stem(self) -> str:
         return self.source_name.rsplit(".", 1)[0]
+
+
+# --- detection ------------------------------------------------------------------------
+
+
+class MatchKind(StrEnum):
+    PARALLEL = "parallel"  # the same text in two witnesses
+    REPEAT = "repeat"  # a passage repeated inside one witness
+    QUOTATION = "quotation"  # one source quoting or borrowing from another
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of one witness's reading text: token indices [start, end) and its lines."""
+
+    siglum: str
+    start: int
+    end: int
+    start_line: int
+    end_line: int
+
+    @property
+    def words(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """Text one witness lacks inside a matched passage (a lost page, a dropped line)."""
+
+    siglum: str  # the witness that lacks the text
+    at_line: int  # where, in that witness, the text is missing
+    words: int  # how many words the other witness has there
+    other_start_line: int
+    other_end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """Two spans carrying the same text; `a` is the source or first copy, `b` the other."""
+
+    id: str
+    kind: MatchKind
+    a: Span
+    b: Span
+    similarity: float  # 0..1, of the aligned text (holes excluded)
+    subkind: str = ""  # dittography, spliced-block, formula, marked, unmarked, ...
+    likelihood: float = 0.0  # that the repetition is a corruption (repeats); 0 otherwise
+    why: str = ""
+    holes: tuple[Hole, ...] = ()
+    first_words: str = ""

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config
+from .detect import DetectOptions, detect
 from .encode import encode_witness, serialise
+from .encode_edition import encode_edition, line_anchors
 from .errors import EditionError, InputError, UsageError
 from .ingest import ingest_source
-from .model import BlockKind, Furniture, Gap, PageBreak, Witness
+from .model import BlockKind, Furniture, Gap, Match, PageBreak, Witness
 from .report import jsonl, write_json
 from .resources import schema_asset
-from .tei import write_atomic
+from .tei import parse_xml, write_atomic
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -28,6 +30,7 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 @dataclass
 class BuildResult:
     witnesses: list[Witness]
+    matches: list[Match] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
     timings: dict[str, float] = field(default_factory=dict)
@@ -104,18 +107,31 @@ def ingest_all(sources: list[Path], config: Config,
     return witnesses
 
 
+STAGES = ("ingest", "detect")
+
+
 def build(config: Config, sources: list[Path] | None = None, *, validate: bool = True,
-          progress: Progress | None = None) -> BuildResult:
-    """Ingest and encode every source; validate; then write all outputs."""
+          progress: Progress | None = None, stages: tuple[str, ...] = STAGES) -> BuildResult:
+    """Run the stages, encode and validate; then write all outputs at once."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     paths = discover_sources(sources or [config.sources])
+    detect_options = DetectOptions.from_mapping(config.options("detect"))
     witnesses = ingest_all(paths, config, progress)
     timings["ingest"] = time.perf_counter() - start
     start = time.perf_counter()
     documents = {w.stem: encode_witness(w, edition_title=config.title) for w in witnesses}
     timings["encode"] = time.perf_counter() - start
     result = BuildResult(witnesses, timings=timings)
+    if "detect" in stages:
+        if progress:
+            progress("detect duplicated passages", 0, 1)
+        start = time.perf_counter()
+        result.matches = detect(witnesses, detect_options)
+        timings["detect"] = time.perf_counter() - start
+        anchors = {w.siglum: line_anchors(documents[w.stem]) for w in witnesses}
+        documents["edition"] = encode_edition(witnesses, result.matches, anchors,
+                                              title=config.title, editor=config.editor)
     if validate:
         from .validate import validate_tree  # the only validation entry point
 
@@ -124,7 +140,8 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         for n, (stem, doc) in enumerate(documents.items(), 1):
             if progress:
                 progress(f"validate {stem}", n - 1, len(documents))
-            for problem in validate_tree(doc, tei_dir / f"{stem}.xml"):
+            written = parse_xml(serialise(doc))  # line numbers of the file as written
+            for problem in validate_tree(written, tei_dir / f"{stem}.xml"):
                 if problem.severity == "error":
                     result.problems.append(problem.format())
         timings["validate"] = time.perf_counter() - start
@@ -135,14 +152,37 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     report = config.output / "report"
     outputs[report / "structure.jsonl"] = jsonl(_structure_rows(witnesses))
     outputs[report / "cleanup.jsonl"] = jsonl(_cleanup_rows(witnesses))
+    if "detect" in stages:
+        sources_by = {w.siglum: w.source_name for w in witnesses}
+        outputs[report / "duplicates.jsonl"] = jsonl(
+            duplicate_row(m, sources_by) for m in result.matches)
     outputs[report / "ingest.json"] = write_json({
         "witnesses": [ingest_counts(w) for w in witnesses],
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "matches": {kind: sum(1 for m in result.matches if m.kind.value == kind)
+                    for kind in ("parallel", "repeat", "quotation")},
     })
     for path, data in outputs.items():
         write_atomic(path, data)
         result.written.append(path)
     return result
+
+
+def duplicate_row(m: Match, sources: dict[str, str]) -> dict:
+    """One row of duplicates.jsonl (DESIGN §5 fields first)."""
+
+    def side(span) -> dict:
+        return {"source": sources[span.siglum], "witness": span.siglum,
+                "start_line": span.start_line, "end_line": span.end_line, "words": span.words}
+
+    return {
+        "id": m.id, "kind": m.kind.value, "a": side(m.a), "b": side(m.b),
+        "similarity": m.similarity, "subkind": m.subkind,
+        "corruption_likelihood": m.likelihood, "why": m.why, "first_words": m.first_words,
+        "holes": [{"witness": h.siglum, "source": sources[h.siglum], "line": h.at_line,
+                   "words_missing": h.words, "other_start_line": h.other_start_line,
+                   "other_end_line": h.other_end_line} for h in m.holes],
+    }
 
 
 def _structure_rows(witnesses: list[Witness]) -> Iterable[dict]:
