@@ -130,7 +130,7 @@ def detect_streams(streams: Sequence[TokenStream], options: DetectOptions,
     chains = _chains(links, options)
     matches: list[Match] = []
     for (da, db), group in sorted(chains.items()):
-        for passage in _merge(group, options):
+        for passage in _merge(group, options, same_doc=da == db):
             match = _verify(streams[da], streams[db], passage, options)
             if match is not None:
                 matches.append(match)
@@ -241,7 +241,8 @@ class _Passage:
         return self.chains[-1].b1
 
 
-def _merge(chains: list[_Chain], options: DetectOptions) -> Iterable[_Passage]:
+def _merge(chains: list[_Chain], options: DetectOptions,
+           same_doc: bool = False) -> Iterable[_Passage]:
     """Best chains of chains (dynamic programming), one passage per chain of chains.
 
     Small gaps cost little; a hole (one side jumps far ahead: a lost page) costs more and
@@ -258,8 +259,8 @@ def _merge(chains: list[_Chain], options: DetectOptions) -> Iterable[_Passage]:
         for i in range(max(0, j - 64), j):
             ci = chains[i]
             ga, gb = cj.a0 - ci.a1, cj.b0 - ci.b1
-            if ga < -k or gb < -k:
-                continue
+            if ga < -k or gb < -k or (same_doc and cj.a1 > ci.b0):
+                continue  # in one witness the first copy never runs into the second
             small, large = sorted((max(ga, 0), max(gb, 0)))
             if large <= options.max_gap:
                 cost = 0.1 * large
