@@ -22,8 +22,8 @@ from . import __version__
 from .config import Config, load_config
 from .errors import EditionError
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay on one line
+out = Console(highlight=False, soft_wrap=True)
 
 
 class _State:
@@ -215,8 +215,11 @@ def ingest(state: _State, sources: tuple[Path, ...], output: Path | None) -> Non
 def validate(state: _State, paths: tuple[Path, ...], schema: Path | None,
              project_rules: bool | None) -> None:
     """Validate TEI files or folders: prints file:line:col: severity: message."""
+    from .errors import UsageError
     from .validate import validate_paths
 
+    if schema is not None and not schema.is_file():
+        raise UsageError("the schema given with --schema does not exist", path=schema)
     report = validate_paths(list(paths), schema=schema, project_rules=project_rules)
     for result in report.files:
         for problem in result.problems:

@@ -20,6 +20,7 @@ CONFIG_NAME = "edition.toml"
 _TOP_KEYS = {"edition", "witness", "ingest", "detect", "collate"}
 _EDITION_KEYS = {"title", "editor", "sources", "output", "language", "base_witness"}
 _WITNESS_KEYS = {"siglum", "title", "author", "date", "language", "format"}
+_FORMATS = ("text", "html", "pdf", "tei")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,10 @@ def _build(data: dict[str, Any], path: Path) -> Config:
             raise ConfigError(f"[edition] {key} must be a string", path=path)
     witnesses: dict[str, WitnessOverride] = {}
     sigla: set[str] = set()
-    for name, table in (data.get("witness") or {}).items():
+    witness_tables = data.get("witness") or {}
+    if not isinstance(witness_tables, dict):
+        raise ConfigError('[witness] must be tables: [witness."file name"]', path=path)
+    for name, table in witness_tables.items():
         if not isinstance(table, dict):
             raise ConfigError(f'[witness."{name}"] must be a table', path=path)
         _check_keys(table, _WITNESS_KEYS, f'[witness."{name}"]', path)
@@ -101,6 +105,9 @@ def _build(data: dict[str, Any], path: Path) -> Config:
         if siglum and (not siglum.replace("-", "").isalnum() or siglum in sigla):
             raise ConfigError(f"siglum {siglum!r} is not a unique alphanumeric name", path=path)
         sigla.add(siglum)
+        if table.get("format") and table["format"] not in _FORMATS:
+            raise ConfigError(f'[witness."{name}"] format {table["format"]!r} is not known',
+                              path=path, hint=f"use one of: {', '.join(_FORMATS)}")
         witnesses[name] = WitnessOverride(**{k: str(v) for k, v in table.items()})
     stages = {k: v for k, v in data.items() if k in {"ingest", "detect", "collate"}}
     for stage, table in stages.items():

@@ -31,7 +31,7 @@ from .model import (
     Text,
     Witness,
 )
-from .tei import NSMAP, XML_ID, XML_LANG, tei
+from .tei import NSMAP, XML_ID, XML_LANG, tei, xml_safe
 
 SCHEMA_PIS = (
     'href="https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" '
@@ -64,7 +64,7 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str)
         if value:
             node.set(key.rstrip("_").replace("__", ":"), value)
     if text:
-        node.text = text
+        node.text = xml_safe(text)
     return node
 
 
@@ -72,6 +72,7 @@ def _append_text(node: etree._Element, text: str) -> None:
     """Append character data after the last child (or as the node's text)."""
     if not text:
         return
+    text = xml_safe(text)
     if len(node):
         last = node[-1]
         last.tail = (last.tail or "") + text
@@ -255,7 +256,7 @@ def _body(body: etree._Element, w: Witness, ids: _Ids, line_ids: dict[int, str])
             i += len(run)
             continue
         if block.kind is BlockKind.CLOSER and _more_authorial(blocks, i):
-            node = _el(parent, "p", type="dateline")
+            node = _el(parent, "p", rend="dateline")
             _fill(node, block.items, w.siglum, ids)
             _register(node, block, ids, line_ids, "p")
         else:
@@ -325,11 +326,7 @@ def _group(parent: etree._Element, run: list[Block], siglum: str, ids: _Ids,
         table.set(XML_ID, ids.make("t", run[0].first_line))
         for block in run:
             row = _el(table, "row")
-            cell: etree._Element | None = None
-            for item in block.items:
-                if isinstance(item, LineBreak):
-                    cell = _el(row, "cell")
-                _fill(cell if cell is not None else _el(row, "cell"), (item,), siglum, ids)
+            _cells(row, block.items, siglum, ids)
             _register_lines(block, line_ids, table.get(XML_ID) or "")
         return
     lst = _el(parent, "list")
@@ -338,6 +335,26 @@ def _group(parent: etree._Element, run: list[Block], siglum: str, ids: _Ids,
         item = _el(lst, "item")
         _fill(item, block.items, siglum, ids)
         _register_lines(block, line_ids, lst.get(XML_ID) or "")
+
+
+def _cells(row: etree._Element, items: tuple[Inline, ...], siglum: str, ids: _Ids) -> None:
+    """Each Text is one cell (the model's convention); a line break before it goes in it."""
+    pending: list[Inline] = []
+    cell: etree._Element | None = None
+    for item in items:
+        if isinstance(item, LineBreak):
+            pending.append(item)
+        elif isinstance(item, Text):
+            cell = _el(row, "cell")
+            _fill(cell, (*pending, item), siglum, ids)
+            pending = []
+        else:
+            if cell is None:
+                cell = _el(row, "cell")
+            _fill(cell, (*pending, item), siglum, ids)
+            pending = []
+    if pending:
+        _fill(cell if cell is not None else _el(row, "cell"), pending, siglum, ids)
 
 
 def _register(node: etree._Element, block: Block, ids: _Ids, line_ids: dict[int, str],
@@ -371,7 +388,7 @@ def _fill(node: etree._Element, items: Iterable[Inline], siglum: str, ids: _Ids)
             _el(gap, "desc", item.junk, type="junk")
         elif isinstance(item, Furniture):
             fw = _el(node, "fw", type=item.kind)
-            _el(fw, "lb", n=str(item.line)).tail = item.text
+            _el(fw, "lb", n=str(item.line)).tail = xml_safe(item.text)
         elif isinstance(item, PageBreak):
             _el(node, "pb", n=item.n, type="browser-print" if item.url else "", source=item.url)
         elif isinstance(item, NoteRef):

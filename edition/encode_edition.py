@@ -33,12 +33,12 @@ def line_anchors(doc: etree._ElementTree) -> dict[int, str]:
 
 
 def encode_edition(witnesses: Sequence[Witness], matches: Sequence[Match],
-                   anchors: Mapping[str, Mapping[int, str]], *,
+                   anchors: Mapping[str, Mapping[int, str]], files: Mapping[str, str], *,
                    title: str, editor: str = "") -> etree._ElementTree:
-    """The edition file; `anchors` maps siglum -> line_anchors of its witness file."""
+    """The edition file; `anchors` maps siglum -> line_anchors of its witness file, `files`
+    siglum -> the witness file's name."""
     root = etree.Element(tei("TEI"), nsmap=NSMAP)
     root.set(XML_LANG, witnesses[0].language if witnesses else "en")
-    files = {w.siglum: f"{w.stem}.xml" for w in witnesses}
     _header(root, witnesses, files, title, editor, len(matches))
     body = _el(_el(root, "text"), "body")
     _summary(body, witnesses, matches)

@@ -48,6 +48,12 @@ class UnsafeXMLError(InputError):
     """XML that reaches outside the file (DTDs, external entities) or expands without bound."""
 
 
+class OutputError(EditionError):
+    """The output cannot be written (exit 3); nothing of the new output was left behind."""
+
+    exit_code = 3
+
+
 class SchemaError(EditionError):
     """A schema that cannot be found or compiled (exit 3)."""
 

@@ -22,7 +22,7 @@ from .ingest import ingest_source
 from .model import BlockKind, Furniture, Gap, Match, PageBreak, Witness
 from .report import jsonl, write_json
 from .resources import schema_asset
-from .tei import parse_xml, write_atomic
+from .tei import parse_xml, write_all_atomic
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -108,6 +108,23 @@ def ingest_all(sources: list[Path], config: Config,
 
 
 STAGES = ("ingest", "detect")
+EDITION_NAME = "edition"
+
+
+def output_names(witnesses: list[Witness]) -> dict[str, str]:
+    """siglum -> output file stem: the source's stem, or its whole name where stems clash
+    (a.txt and a.html) or the stem is the edition file's."""
+    stems = Counter(w.stem for w in witnesses)
+    full = Counter(w.source_name for w in witnesses)
+    names = {}
+    for w in witnesses:
+        if stems[w.stem] == 1 and w.stem != EDITION_NAME:
+            names[w.siglum] = w.stem
+        elif full[w.source_name] == 1:
+            names[w.siglum] = w.source_name
+        else:  # the same name in two folders: the siglum tells them apart
+            names[w.siglum] = f"{w.stem}-{w.siglum}"
+    return names
 
 
 def build(config: Config, sources: list[Path] | None = None, *, validate: bool = True,
@@ -120,7 +137,9 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     witnesses = ingest_all(paths, config, progress)
     timings["ingest"] = time.perf_counter() - start
     start = time.perf_counter()
-    documents = {w.stem: encode_witness(w, edition_title=config.title) for w in witnesses}
+    names = output_names(witnesses)
+    documents = {names[w.siglum]: encode_witness(w, edition_title=config.title)
+                 for w in witnesses}
     timings["encode"] = time.perf_counter() - start
     result = BuildResult(witnesses, timings=timings)
     if "detect" in stages:
@@ -129,9 +148,10 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         start = time.perf_counter()
         result.matches = detect(witnesses, detect_options)
         timings["detect"] = time.perf_counter() - start
-        anchors = {w.siglum: line_anchors(documents[w.stem]) for w in witnesses}
-        documents["edition"] = encode_edition(witnesses, result.matches, anchors,
-                                              title=config.title, editor=config.editor)
+        anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
+        files = {siglum: f"{name}.xml" for siglum, name in names.items()}
+        documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
+                                                 title=config.title, editor=config.editor)
     if validate:
         from .validate import validate_tree  # the only validation entry point
 
@@ -162,9 +182,8 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         "matches": {kind: sum(1 for m in result.matches if m.kind.value == kind)
                     for kind in ("parallel", "repeat", "quotation")},
     })
-    for path, data in outputs.items():
-        write_atomic(path, data)
-        result.written.append(path)
+    write_all_atomic(outputs)
+    result.written.extend(outputs)
     return result
 
 

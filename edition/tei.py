@@ -7,7 +7,9 @@ refused outright (the defusedxml policy), so XXE and entity-expansion bombs neve
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +18,7 @@ from typing import IO
 
 from lxml import etree
 
-from .errors import InputError, UnsafeXMLError
+from .errors import InputError, OutputError, UnsafeXMLError
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -27,6 +29,40 @@ NSMAP = {None: TEI_NS}
 NS = {"tei": TEI_NS}
 
 MAX_XML_BYTES = 200 * 1024 * 1024
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Characters XML 1.0 cannot hold, written as visible escapes (\\x07), reversibly."""
+    return _NOT_XML_CHAR.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _declares_entities(data: bytes) -> bool:
+    """Entity declarations in any of the encodings XML allows (UTF-8, UTF-16, UTF-32)."""
+    if b"<!ENTITY" in data:
+        return True
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return "<!ENTITY" in data.decode(encoding, "ignore")
+    if b"\x00" in data[:4096]:
+        for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            if "<!ENTITY" in data.decode(encoding, "ignore"):
+                return True
+    return False
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes that are not the pattern of UTF-16/32 text."""
+    head = data[:4096]
+    if b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = head[: len(head) // 2 * 2].decode(encoding, "replace")
+        printable = sum(1 for c in text if c.isprintable() or c in "\r\n\t")
+        if text and printable >= 0.95 * len(text) and "<" in text:
+            return False  # UTF-16 markup without a byte-order mark
+    return True
 
 
 def _parser() -> etree.XMLParser:
@@ -46,9 +82,9 @@ def parse_xml(data: bytes, path: Path | str | None = None) -> etree._ElementTree
         raise InputError("the file is empty", path=path)
     if len(data) > MAX_XML_BYTES:
         raise InputError(f"the file is larger than {MAX_XML_BYTES // 2**20} MB", path=path)
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _looks_binary(data):
         raise InputError("the file is binary, not XML", path=path)
-    if b"<!ENTITY" in data:
+    if _declares_entities(data):
         raise UnsafeXMLError(
             "the document declares entities; they are refused (XXE and entity-expansion "
             "attacks use them)",
@@ -94,6 +130,38 @@ def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8") -
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_all_atomic(outputs: dict[Path, bytes]) -> None:
+    """Write every file or none: all go to temporary files first, then all are renamed.
+
+    A failure while writing (a full disk, an output path that is a file) removes the
+    temporary files and leaves the previous outputs as they were.
+    """
+    staged: list[tuple[str, Path]] = []
+    created: list[Path] = []
+    try:
+        for path, data in outputs.items():
+            missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            created += reversed(missing)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except OSError as exc:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        for folder in reversed(created):  # folders this call made, deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        where = exc.filename or (staged[-1][1] if staged else "")
+        raise OutputError(f"cannot write the output: {exc.strerror}", path=where,
+                          hint="check that the output folder is a writable folder") from exc
+    for tmp, path in staged:
+        os.replace(tmp, path)
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

@@ -60,14 +60,7 @@ def ingest_source(
 ) -> Witness:
     """Read one source file into a `Witness`, or raise `InputError` saying why not."""
     if data is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_SOURCE_BYTES:
-                raise InputError(f"the source is larger than {MAX_SOURCE_BYTES // 2**20} MB",
-                                 path=path)
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read the source: {exc.strerror}", path=path) from exc
+        data = read_source_bytes(path)
     if not data.strip():
         raise InputError("the source is empty", path=path,
                          hint="remove it from the sources folder or give it content")
@@ -92,6 +85,22 @@ def ingest_source(
         language=parsed.language,
     )
     return _apply_override(witness, override)
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, never more than the limit (devices and pipes refused)."""
+    try:
+        if not path.is_file():
+            raise InputError("not a regular file (a folder, device or pipe)", path=path,
+                             hint="name text, HTML, PDF or TEI files")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read the source: {exc.strerror}", path=path) from exc
+    if len(data) > MAX_SOURCE_BYTES:
+        raise InputError(f"the source is larger than {MAX_SOURCE_BYTES // 2**20} MB", path=path,
+                         hint="split it into several sources")
+    return data
 
 
 def _read(fmt: SourceFormat, data: bytes, path: Path) -> Parsed:

@@ -1,0 +1,467 @@
+"""Existing TEI -> `Parsed`; and the block builder the markup readers share.
+
+A TEI source is already structured, so reading it is mostly a walk: divisions, heads,
+paragraphs, quotations, notes, verse, lists, tables, page furniture. Its editorial
+alternatives (`choice`, `app`) are resolved to the source's own reading (sic, abbr,
+orig, lem) and each resolution is logged as a `Cleanup`, so nothing is silently lost.
+Line numbers are lines of the TEI file itself (an `lb/@n` belongs to the older source).
+"""
+
+from __future__ import annotations
+
+import html as htmlmod
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import regex
+from lxml import etree
+
+from ..errors import InputError, UnsafeXMLError
+from ..model import (
+    Block,
+    BlockKind,
+    Cleanup,
+    Furniture,
+    Gap,
+    Inline,
+    LineBreak,
+    MetaField,
+    NoteRef,
+    PageBreak,
+    Text,
+)
+from ..tei import TEI, TEI_NS, XML_LANG, parse_xml
+from . import Parsed
+from .decode import decode_source
+
+_WORD = regex.compile(r"\w+")
+_SEP = object()  # a table-cell boundary: keeps neighbouring cells in separate Text items
+
+
+def norm_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def snippet(text: str, size: int = 200) -> str:
+    text = norm_space(text)
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def end_line(el: etree._Element) -> int:
+    """The line where `el`'s content ends (lxml's sourceline is where its start tag ends)."""
+    if len(el):
+        last = el[-1]
+        return end_line(last) + (last.tail or "").count("\n")
+    line = el.sourceline or 1
+    return line + (el.text or "").count("\n") if isinstance(el.tag, str) else line
+
+
+class BlockBuilder:
+    """Gathers inline items into `Block`s, with a `LineBreak` at every new source line.
+
+    Shared by the HTML and TEI readers: they walk a tree and say on which line each
+    piece of text starts; this splits it at newlines so every word keeps its line, and
+    checks that line against the source (a word not on it is looked for nearby).
+    """
+
+    def __init__(self, lines: tuple[str, ...] = (), *, unescape: bool = False) -> None:
+        self.blocks: list[Block] = []
+        self.lines, self.unescape = lines, unescape
+        self._items: list[object] = []
+        self._spec: tuple[BlockKind, int, str, str, str] | None = None
+        self._line = 0
+        self._plain: dict[int, str] = {}
+
+    @property
+    def is_open(self) -> bool:
+        return self._spec is not None
+
+    def open(self, kind: BlockKind, *, level: int = 0, role: str = "", label: str = "",
+             rule: str = "") -> None:
+        self.flush()
+        self._spec = (kind, level, role, label, rule)
+
+    def text(self, text: str, line: int) -> None:
+        """Add `text` that starts on source line `line`; each newline in it is a new line."""
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if i < len(pieces) - 1:
+                piece = piece.rstrip()
+            # whitespace counts only as a separator after text on the same line
+            same_line = line + i == self._line and isinstance(self._last(), Text)
+            if piece.strip() or (piece and same_line):
+                self._put(piece, line + i)
+
+    def space(self) -> None:
+        """A word boundary with no line break in the source (<br>)."""
+        last = self._last()
+        if isinstance(last, Text) and not last.text.endswith(" "):
+            self._items[-1] = Text(last.text + " ", last.line)
+
+    def add(self, item: Inline) -> None:
+        line = item.line  # type: ignore[union-attr]
+        if line != self._line:
+            self.linebreak(line)
+        self._items.append(item)
+
+    def linebreak(self, line: int, joined: bool = False, rule: str = "") -> None:
+        last = self._last()
+        if isinstance(last, LineBreak) and last.line == line:
+            if joined:
+                self._items[-1] = LineBreak(line, True, rule)
+        else:
+            self._items.append(LineBreak(line, joined, rule))
+        self._line = line
+
+    def sep(self) -> None:
+        self._items.append(_SEP)
+
+    def flush(self) -> Block | None:
+        """Close the open block; return it, or None if it held no text."""
+        spec, items = self._spec, [i for i in self._items if i is not _SEP]
+        self._spec, self._items, self._line = None, [], 0
+        while len(items) > 1 and isinstance(items[-1], LineBreak):
+            items.pop()
+        if spec is None:
+            return None
+        if items and isinstance(items[-1], Text):
+            items[-1] = Text(items[-1].text.rstrip(), items[-1].line)
+        content = [i for i in items if not isinstance(i, LineBreak)]
+        if not content and spec[0] is not BlockKind.DIVIDER:
+            return None
+        if all(isinstance(i, Text) and not i.text.strip() for i in content) and content:
+            return None
+        kind, level, role, label, rule = spec
+        block = Block(kind, tuple(items), level, role, label, rule)  # type: ignore[arg-type]
+        self.blocks.append(block)
+        return block
+
+    def _last(self) -> object:
+        return self._items[-1] if self._items else None
+
+    def _put(self, piece: str, line: int) -> None:
+        line = self._check(piece, line)
+        if line != self._line:
+            self.linebreak(line)
+            piece = piece.lstrip()
+        last = self._last()
+        if isinstance(last, Text) and last.line == line:
+            self._items[-1] = Text(last.text + piece, line)
+        else:
+            self._items.append(Text(piece, line))
+
+    def _check(self, piece: str, line: int) -> int:
+        """`line`, or the nearest line that has the piece's first word (parser quirks)."""
+        found = _WORD.search(piece)
+        if not found or not self.lines:
+            return line
+        word = found.group()
+        for near in (line, line + 1, line - 1, line + 2, line - 2, line + 3, line - 3):
+            if 1 <= near <= len(self.lines) and word in self._plain_line(near):
+                return near
+        return min(max(line, 1), len(self.lines))
+
+    def _plain_line(self, n: int) -> str:
+        if not self.unescape:
+            return self.lines[n - 1]
+        if n not in self._plain:
+            raw = self.lines[n - 1]
+            self._plain[n] = raw + "\n" + htmlmod.unescape(raw) if "&" in raw else raw
+        return self._plain[n]
+
+
+# --- the TEI reader -------------------------------------------------------------------
+
+_DIVS = {"div", "body", "front", "back", "group", "text", "floatingText"} | {
+    f"div{n}" for n in range(1, 8)}
+_CONTAINERS = _DIVS | {"argument", "epigraph", "figure", "sp", "spGrp", "postscript",
+                       "titlePage", "listBibl", "list", "table", "lg", "docTitle"}
+_LEAVES = {"p": BlockKind.P, "ab": BlockKind.P, "item": BlockKind.LIST_ITEM,
+           "row": BlockKind.TABLE_ROW, "closer": BlockKind.CLOSER, "opener": BlockKind.CLOSER,
+           "dateline": BlockKind.CLOSER, "signed": BlockKind.CLOSER, "salute": BlockKind.CLOSER,
+           "trailer": BlockKind.P, "byline": BlockKind.P, "docAuthor": BlockKind.P,
+           "docDate": BlockKind.P, "docImprint": BlockKind.P, "titlePart": BlockKind.HEAD,
+           "l": BlockKind.QUOTE, "bibl": BlockKind.P, "figDesc": BlockKind.P,
+           "speaker": BlockKind.P, "label": BlockKind.LIST_ITEM}
+_INNER = {BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.NOTE, BlockKind.CLOSER}
+_FIRST_CHOICE = ("sic", "orig", "abbr", "lem")
+_SKIP = {"teiHeader", "facsimile", "standOff", "sourceDoc"}
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    depth: int = 0
+    inner: BlockKind = BlockKind.P
+    cell: bool = False
+
+
+def read_tei(data: bytes, path: Path | str | None = None) -> Parsed:
+    """Read a TEI P5 file (TEI or teiCorpus root), or raise `InputError` saying why not."""
+    tree = parse_xml(data, path)
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and (any(True for _ in dtd.iterentities()) or list(dtd.elements())):
+        # parse_xml looks for "<!ENTITY" in the bytes, which UTF-16 data never contains
+        raise UnsafeXMLError("the document declares entities or a DTD in its DOCTYPE; they are "
+                             "refused (XXE and entity-expansion attacks use them)", path=path,
+                             hint="remove the DOCTYPE and write the characters themselves")
+    root = tree.getroot()
+    name = etree.QName(root)
+    if name.localname not in ("TEI", "teiCorpus") or name.namespace != TEI_NS:
+        where = f" in namespace {name.namespace}" if name.namespace else " (no namespace)"
+        raise InputError(
+            f"not a TEI document: the root element is <{name.localname}>{where}",
+            path=path, hint=f"a TEI file has <TEI xmlns=\"{TEI_NS}\"> as its root")
+    decoded = decode_source(data, path)
+    lines = tuple(decoded.text.split("\n"))
+    reader = _TeiReader(lines)
+    header = root.find(f"{TEI}teiHeader")
+    if header is None:
+        header = root.find(f".//{TEI}teiHeader")
+    if header is not None:
+        reader.header(header)
+    for text in root.iter(f"{TEI}text"):
+        if not any(a.tag == f"{TEI}text" for a in text.iterancestors()):
+            reader.walk(text, _Ctx())
+    reader.flush()
+    text = root.find(f".//{TEI}text")
+    lang = root.get(XML_LANG) or (text.get(XML_LANG) if text is not None else None) \
+        or reader.language or "en"
+    return Parsed(lines=lines, metadata=tuple(reader.meta), blocks=tuple(reader.out.blocks),
+                  cleanups=(*decoded.cleanups, *reader.cleanups), anomalies=(),
+                  encoding=decoded.encoding, language=lang)
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+class _TeiReader:
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self.lines = lines
+        self.out = BlockBuilder(lines, unescape=True)
+        self.meta: list[MetaField] = []
+        self.cleanups: list[Cleanup] = []
+        self.main = self.out
+        self.pending: list[Block] = []  # notes met inside a paragraph: placed after it
+        self.language = ""
+        self.notes = 0
+        self.label = ""  # the label of the note being read
+        self.role = ""  # the role of the boilerplate note being read
+
+    # --- teiHeader ---------------------------------------------------------------------
+
+    def header(self, header: etree._Element) -> None:
+        """titleStmt (every child), sourceDesc bibl and its date, publicationStmt date."""
+        for child in header.iterfind(f"{TEI}fileDesc/{TEI}titleStmt/*"):
+            local = _local(child)
+            name = {"title": "subtitle" if child.get("type") in ("sub", "subtitle") else "title",
+                    "respStmt": "responsibility"}.get(local, local)
+            text = norm_space("".join(child.itertext()))
+            if name == "responsibility" and "transcri" in text.lower():
+                person = next((c for c in child if _local(c) in ("name", "persName")), None)
+                name = "transcriber"
+                value = norm_space("".join(person.itertext())) if person is not None else text
+                self._meta(name, value, child, text)
+            else:
+                self._meta(name, text, child, text)
+        for bibl in header.iterfind(f"{TEI}fileDesc/{TEI}sourceDesc/*"):
+            text = norm_space("".join(bibl.itertext()))
+            self._meta("publication", text, bibl, text)
+            for date in bibl.iter(f"{TEI}date"):
+                self._meta("date", date.get("when") or norm_space(date.text or ""), date,
+                           norm_space("".join(date.itertext())))
+                break
+            for ref in bibl.xpath(".//tei:ref/@target|.//tei:idno[@type='URL']/text()",
+                                  namespaces={"tei": TEI_NS}):
+                self._meta("source_url", str(ref).strip(), bibl, str(ref))
+        for date in header.iterfind(f"{TEI}fileDesc/{TEI}publicationStmt/{TEI}date"):
+            self._meta("date", date.get("when") or norm_space(date.text or ""), date,
+                       norm_space("".join(date.itertext())))
+        language = header.find(f".//{TEI}langUsage/{TEI}language")
+        if language is not None:
+            self.language = language.get("ident") or ""
+
+    def _meta(self, name: str, value: str, el: etree._Element, raw: str) -> None:
+        if value:
+            self.meta.append(MetaField(name, value, el.sourceline or 0, raw))
+
+    # --- text --------------------------------------------------------------------------
+
+    def walk(self, el: etree._Element, ctx: _Ctx) -> int:
+        """Read `el` and its content; return the line where its content ends."""
+        line, local = el.sourceline or 1, _local(el)
+        if not local or local in _SKIP:
+            return end_line(el)
+        if local in ("lb", "pb", "fw", "gap", "choice", "app", "note", "cb", "milestone"):
+            self._special(el, local, ctx, line)
+            return end_line(el)
+        block, ctx = self._enter(el, local, ctx)
+        if local == "cell":
+            self.out.sep()
+        end = line
+        if el.text:
+            self._text(el.text, line, ctx)
+            end += el.text.count("\n")
+        for child in el:
+            end = max(end, self.walk(child, ctx))
+            if child.tail:
+                self._text(child.tail, end, ctx)
+                end += child.tail.count("\n")
+        if block:
+            self.flush()
+        return end
+
+    def _enter(self, el: etree._Element, local: str, ctx: _Ctx) -> tuple[bool, _Ctx]:
+        """Open the block `el` starts, if any; return (is block-level, inner context)."""
+        has = {_local(c) for c in el}
+        if local in ("quote", "cit", "said", "q") and (self.out.is_open or local in ("q", "said")):
+            return False, ctx  # inline quotation: just text
+        if local in ("quote", "cit") and has & {"p", "lg", "l", "ab"}:
+            local = "argument"  # a container whose paragraphs are quotation
+            ctx = replace(ctx, inner=BlockKind.QUOTE)
+        elif local in ("quote", "cit"):
+            self.flush()
+            self.out.open(BlockKind.QUOTE)
+            return True, replace(ctx, inner=BlockKind.QUOTE)
+        if local == "lg" and "l" in has:
+            self.flush()
+            self.out.open(BlockKind.QUOTE, rule="tei-lg")
+            return True, replace(ctx, inner=BlockKind.QUOTE)
+        if local == "l" and ctx.inner is BlockKind.QUOTE and self.out.is_open:
+            self.out.linebreak(el.sourceline or 1)
+            return False, ctx
+        if local in _CONTAINERS:
+            self.flush()
+            depth = ctx.depth + 1 if local == "div" else ctx.depth
+            if local[:3] == "div" and local[3:].isdigit():
+                depth = int(local[3:])
+            inner = BlockKind.QUOTE if local == "epigraph" else ctx.inner
+            return True, replace(ctx, depth=depth, inner=inner)
+        if local == "head":
+            self.flush()
+            parent = el.getparent()
+            if parent is not None and _local(parent) in _DIVS:
+                self.out.open(BlockKind.HEAD, level=max(ctx.depth, 1))
+            else:
+                self.out.open(ctx.inner)  # the head of a list, a figure, a verse group
+            return True, ctx
+        if local in _LEAVES and not (ctx.cell and local != "row") and not (
+                local in ("label", "bibl", "signed", "dateline", "salute") and self.out.is_open):
+            self.flush()
+            kind = _LEAVES[local]
+            if kind is BlockKind.P and ctx.inner is not BlockKind.P:
+                kind = ctx.inner
+            self._open(kind, level=1 if kind is BlockKind.HEAD else 0,
+                       role="dateline" if local in ("dateline", "opener") else "")
+            inner = kind if kind in _INNER else ctx.inner
+            return True, replace(ctx, cell=local == "row", inner=inner)
+        return False, ctx
+
+    def _special(self, el: etree._Element, local: str, ctx: _Ctx, line: int) -> None:
+        """Milestones, furniture, gaps, notes and editorial alternatives."""
+        text = norm_space("".join(el.itertext()))
+        if local == "lb":
+            if self.out.is_open:
+                joined = el.get("break") == "no"
+                self.out.linebreak(line, joined, "tei-lb-break-no" if joined else "")
+        elif local in ("pb", "cb", "milestone"):
+            if local == "pb":
+                self._item(PageBreak(el.get("n") or "", line), BlockKind.PAGE_BREAK)
+        elif local == "fw":
+            kind = el.get("type") or "header"
+            self._item(Furniture(kind, text, line, "tei-fw"), BlockKind.FURNITURE, kind)
+            self._record("tei-fw", "classified", line, f"<fw type=\"{kind}\"> kept as furniture",
+                         text)
+        elif local == "gap":
+            self._item(Gap(text, line, el.get("reason") or "illegible", "tei-gap"), BlockKind.GAP)
+        elif local == "note":
+            self._note(el, ctx, line)
+        else:
+            self._alternative(el, local, ctx, line)
+
+    def _item(self, item: Inline, kind: BlockKind, role: str = "") -> None:
+        if self.out.is_open:
+            self.out.add(item)
+        else:
+            self.out.open(kind, role=role)
+            self.out.add(item)
+            self.flush()
+
+    def _note(self, el: etree._Element, ctx: _Ctx, line: int) -> None:
+        """A note: its own block; a marker where it stood inside a paragraph."""
+        self.notes += 1
+        self.label = el.get("n") or str(self.notes)
+        boiler = el.get("type") == "boilerplate"
+        self.role = el.get("subtype") or "boilerplate"
+        inline = self.out.is_open
+        if inline and not boiler:
+            self.out.add(NoteRef(self.label, line))
+        saved = self.out
+        if inline:
+            self.out = BlockBuilder(self.lines, unescape=True)
+        kind = BlockKind.BOILERPLATE if boiler else BlockKind.NOTE
+        if boiler:
+            self._record("tei-boilerplate", "classified", line,
+                         f"<note type=\"boilerplate\"> kept as {self.role}",
+                         norm_space("".join(el.itertext())))
+        self._open(kind)
+        self._content(el, replace(ctx, inner=kind), line)
+        self.out.flush()
+        if inline:
+            self.pending.extend(self.out.blocks)
+            self.out = saved
+
+    def _alternative(self, el: etree._Element, local: str, ctx: _Ctx, line: int) -> None:
+        """choice/app: read the source's own reading, log the ones set aside."""
+        options = [c for c in el if _local(c)]
+        if local == "app":
+            options = [r for c in options for r in ([*c] if _local(c) == "rdgGrp" else [c])]
+        chosen = next((c for name in _FIRST_CHOICE for c in options if _local(c) == name),
+                      options[0] if options else None)
+        others = [f"{_local(c)}{' ' + c.get('wit') if c.get('wit') else ''}: "
+                  f"{norm_space(''.join(c.itertext()))}" for c in options if c is not chosen]
+        if chosen is None:
+            return
+        kept = norm_space("".join(chosen.itertext()))
+        self._record(f"tei-{local}", "classified", line,
+                     f"<{local}>: kept <{_local(chosen)}>, set aside "
+                     + ", ".join(f"<{_local(c)}>" for c in options if c is not chosen),
+                     " | ".join(others), kept)
+        if not self.out.is_open:
+            self._open(ctx.inner)
+        self._content(chosen, ctx, chosen.sourceline or line)
+
+    def _content(self, el: etree._Element, ctx: _Ctx, line: int) -> None:
+        end = line
+        if el.text:
+            self._text(el.text, line, ctx)
+            end += el.text.count("\n")
+        for child in el:
+            end = max(end, self.walk(child, ctx))
+            if child.tail:
+                self._text(child.tail, end, ctx)
+                end += child.tail.count("\n")
+
+    def _text(self, text: str, line: int, ctx: _Ctx) -> None:
+        if not self.out.is_open:
+            if not text.strip():
+                return
+            self._open(ctx.inner)
+        self.out.text(text, line)
+
+    def _open(self, kind: BlockKind, level: int = 0, role: str = "") -> None:
+        """Open a block; a note's label and a boilerplate note's role go with it."""
+        note, boiler = kind is BlockKind.NOTE, kind is BlockKind.BOILERPLATE
+        self.out.open(kind, level=level, label=self.label if note else "",
+                      role=self.role if boiler else role,
+                      rule="tei-note" if note else "tei-boilerplate" if boiler else "")
+
+    def flush(self) -> None:
+        self.out.flush()
+        if self.pending and self.out is self.main:
+            self.out.blocks.extend(self.pending)
+            self.pending.clear()
+
+    def _record(self, rule: str, action: str, line: int, detail: str, before: str = "",
+                after: str = "") -> None:
+        self.cleanups.append(Cleanup(rule, action, line, detail, before, after))
