@@ -121,6 +121,8 @@ def _run_build(state: _State, sources: tuple[Path, ...], output: Path | None,
         _summary(result)
         if "detect" in (stages or STAGES):
             _match_summary(result)
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
     for problem in result.problems:
         err.print(problem, markup=False)
     if result.problems:

@@ -19,7 +19,7 @@ from .encode import encode_witness, serialise
 from .encode_edition import encode_edition, line_anchors
 from .errors import EditionError, InputError, UsageError
 from .ingest import ingest_source
-from .model import BlockKind, Furniture, Gap, Match, PageBreak, Witness
+from .model import BlockKind, Furniture, Gap, Match, PageBreak, SourceFormat, Witness
 from .report import jsonl, write_json
 from .resources import schema_asset
 from .tei import parse_xml, write_all_atomic
@@ -33,6 +33,7 @@ class BuildResult:
     matches: list[Match] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
+    warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -142,6 +143,19 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
                  for w in witnesses}
     timings["encode"] = time.perf_counter() - start
     result = BuildResult(witnesses, timings=timings)
+    tei_sources = [p for p, w in zip(paths, witnesses, strict=True)
+                   if w.source_format is SourceFormat.TEI]
+    if tei_sources and validate:
+        from .validate import validate_paths
+
+        for problem in validate_paths(tei_sources, project_rules=False).problems:
+            if problem.severity == "error":
+                result.warnings.append(f"TEI source not valid against tei_all (used anyway): "
+                                       f"{problem.format()}")
+    named = {p.name for p in paths}
+    for name in sorted(set(config.witnesses) - named):
+        result.warnings.append(f"edition.toml: [witness.\"{name}\"] names no source of this "
+                               "build (a typo, or a source not given)")
     if "detect" in stages:
         if progress:
             progress("detect duplicated passages", 0, 1)

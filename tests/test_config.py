@@ -171,3 +171,10 @@ def test_sigla_and_metadata_overrides(work: Path) -> None:
     header = " ".join("".join(b.find("tei:teiHeader", TEI_NS).itertext()).split())
     assert "A. Clerk" in header and "1936" in header
     assert "Two reports" in " ".join(a.itertext())
+
+
+def test_override_naming_no_source_is_warned(work: Path) -> None:
+    (work / "edition.toml").write_text('[witness."mispelt.txt"]\nsiglum = "Z"\n')
+    result = run("ingest", "-o", "out")
+    assert result.exit_code == 0
+    assert 'warning: edition.toml: [witness."mispelt.txt"] names no source' in result.stderr

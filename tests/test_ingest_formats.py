@@ -638,3 +638,17 @@ def test_unseen_tei_keeps_every_word_on_its_line(seed: int) -> None:
         source.update(WORD.findall(" ".join(part.itertext())))
     assert_nothing_lost(source, parsed_words(parsed, set_aside=("tei-choice", "tei-app")))
     assert_lines_true(parsed, unescape=True)
+
+
+def test_pdf_front_matter_and_prose_are_told_apart(pdf_data: bytes) -> None:
+    """A narrow PDF column: short prose lines after the byline are prose, not subtitles."""
+    parsed = read_pdf(pdf_data, "ice-trade.pdf")
+    meta = {f.name: f.value for f in parsed.metadata}
+    assert meta["title"] == "The Ice Trade of the Northern Ports"
+    assert meta["author"] == "Margaret Ellory"
+    assert "subtitle" not in meta
+    first = next(b for b in parsed.blocks if b.kind is BlockKind.P)
+    assert first.text.startswith("Every winter from 1852")
+    page_numbers = [i.text for b in parsed.blocks for i in b.items
+                    if isinstance(i, Furniture) and i.kind == "pageNum"]
+    assert page_numbers[-1] == "Page 3 of 3"  # the last page's foot too

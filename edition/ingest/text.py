@@ -163,9 +163,11 @@ class _Layout:
             if not fields and not author_seen and is_name_line(s):
                 fields, author_seen = (MetaField("author", s, info.number, info.text),), True
             elif not fields and not title_seen and (is_title_like(s, 16) or (
-                    is_short_unpunctuated(s, 14) and self._prose_follows(idx))):
+                    is_short_unpunctuated(s, 14) and self._stands_alone(idx)
+                    and self._prose_follows(idx))):
                 fields, title_seen = (MetaField("title", s, info.number, info.text),), True
-            elif not fields and title_seen and words(s) <= 12 and not ends_sentence(s):
+            elif (not fields and title_seen and words(s) <= 12 and not ends_sentence(s)
+                  and self._stands_alone(idx)):
                 fields = (MetaField("subtitle", s, info.number, info.text),)
             if not fields:
                 break
@@ -175,6 +177,15 @@ class _Layout:
                 "front-matter", "moved", info.number,
                 "moved into the teiHeader as " + ", ".join(f.name for f in fields),
                 before=info.text))
+
+    def _stands_alone(self, idx: int) -> bool:
+        """The line is not the start of a wrapped paragraph: a blank, furniture or a
+        byline comes next, not more text of the same group."""
+        nxt = idx + 1
+        if nxt >= len(self.infos) or self.infos[nxt].kind is not LineKind.TEXT:
+            return True
+        following = self.infos[nxt].stripped
+        return bool(metadata_from_line(following, 0)) or is_name_line(following)
 
     def _prose_follows(self, idx: int) -> bool:
         """A prose paragraph (not a heading) comes within the next few lines."""
