@@ -10,11 +10,7 @@ and move is a `Cleanup`; source lines stay `LineBreak`s so each word keeps its l
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from ..lexicon import Lexicon
@@ -35,23 +31,17 @@ from ..model import (
 )
 from . import Parsed
 from .decode import decode_source
+from .frontmatter import FrontMatter
 from .lines import LineInfo, LineKind, classify_lines
+from .specials import SpecialLines, _Para
 from .structure import (
     CHAPTER_LINE,
-    DATE_LINE,
-    NUMBERED_SECTION,
     OPEN_QUOTES,
     RUN_IN,
-    author_from_byline,
     chapter_number,
-    ends_open,
     ends_sentence,
-    is_caps_line,
-    is_name_line,
-    is_short_unpunctuated,
     is_title_like,
     junk_spans,
-    metadata_from_line,
     numbering_anomalies,
     words,
 )
@@ -100,19 +90,7 @@ def wrap_width(infos: list[LineInfo]) -> int:
     return width if width <= 160 and near >= 0.4 * len(lengths) else 0
 
 
-@dataclass
-class _Para:
-    kind: BlockKind
-    items: list[Inline] = field(default_factory=list)
-    level: int = 0
-    role: str = ""
-    label: str = ""
-    rule: str = ""
-    last_text: str = ""
-    last_len: int = 0
-
-
-class _Layout:
+class _Layout(FrontMatter, SpecialLines):
     def __init__(self, infos: list[LineInfo], cleanups: list[Cleanup]) -> None:
         self.infos = infos
         self.width = wrap_width(infos)
@@ -147,89 +125,6 @@ class _Layout:
         self.anomalies += running_title_anomalies(self.infos, self.chapters)
         self.anomalies += navigation_anomalies(self.infos, self.blocks)
         self._derived_metadata()
-
-    # --- front matter -------------------------------------------------------------
-
-    def _front_matter(self) -> None:
-        """Metadata lines before the first prose paragraph or heading move to the header."""
-        title_seen = author_seen = False
-        for idx, info in enumerate(self.infos):
-            if info.kind is not LineKind.TEXT:
-                continue
-            s = info.stripped
-            if CHAPTER_LINE.match(s) or words(s) > 16 or NUMBERED_SECTION.match(s):
-                break
-            fields = metadata_from_line(info.text, info.number)
-            if not fields and not author_seen and is_name_line(s):
-                fields, author_seen = (MetaField("author", s, info.number, info.text),), True
-            elif not fields and not title_seen and (is_title_like(s, 16) or (
-                    is_short_unpunctuated(s, 14) and self._stands_alone(idx)
-                    and self._prose_follows(idx))):
-                fields, title_seen = (MetaField("title", s, info.number, info.text),), True
-            elif (not fields and title_seen and words(s) <= 12 and not ends_sentence(s)
-                  and self._stands_alone(idx)):
-                fields = (MetaField("subtitle", s, info.number, info.text),)
-            if not fields:
-                break
-            self.metadata.extend(fields)
-            self.used.add(idx)
-            self.cleanups.append(Cleanup(
-                "front-matter", "moved", info.number,
-                "moved into the teiHeader as " + ", ".join(f.name for f in fields),
-                before=info.text))
-
-    def _stands_alone(self, idx: int) -> bool:
-        """The line is not the start of a wrapped paragraph: a blank, furniture or a
-        byline comes next, not more text of the same group."""
-        nxt = idx + 1
-        if nxt >= len(self.infos) or self.infos[nxt].kind is not LineKind.TEXT:
-            return True
-        following = self.infos[nxt].stripped
-        return bool(metadata_from_line(following, 0)) or is_name_line(following)
-
-    def _prose_follows(self, idx: int) -> bool:
-        """A prose paragraph (not a heading) comes within the next few lines."""
-        group = 0
-        for info in self.infos[idx + 1:idx + 10]:
-            if info.kind is LineKind.TEXT:
-                group += words(info.text)
-                if group > 16:
-                    return True
-            else:
-                group = 0
-        return False
-
-    def _derived_metadata(self) -> None:
-        """Title and author inferred from the text where no front matter gave them.
-
-        Derived fields have no `raw`: their lines stay where they are in the text.
-        """
-        names = {f.name for f in self.metadata}
-        for block in self.blocks[:8]:
-            if "author" in names or block.kind is not BlockKind.P:
-                continue
-            if (found := author_from_byline(block.text, block.first_line)) is not None:
-                self.metadata.append(found)
-                names.add("author")
-        titles = Counter(re.split(r"\s*[:|–—-]\s*(?:chapter|part|section)\b", i.stripped,
-                                  flags=re.I)[0]
-                         for i in self.infos if i.kind is LineKind.RUNNING_TITLE)
-        banner = [b for b in self.blocks if b.kind is BlockKind.BOILERPLATE and b.role == "banner"]
-        if "title" not in names and titles:
-            title, count = titles.most_common(1)[0]
-            line = next(i.number for i in self.infos if i.kind is LineKind.RUNNING_TITLE
-                        and i.stripped.startswith(title))
-            if count >= 2 and title:
-                self.metadata.append(MetaField("title", title, line, ""))
-                names.add("title")
-        for first, second in itertools.pairwise(banner):
-            m = re.fullmatch(r"(.+?)[’']s", first.text)
-            if m and is_name_line(m.group(1)) and "author" not in names:
-                self.metadata.append(MetaField("author", m.group(1), first.first_line, ""))
-                names.add("author")
-                if "title" not in names:
-                    self.metadata.append(MetaField("title", second.text, second.first_line, ""))
-                    names.add("title")
 
     # --- text lines -----------------------------------------------------------------
 
@@ -355,251 +250,6 @@ class _Layout:
             items.append(Text(text[pos:], line))
         return items
 
-    @property
-    def notes_found(self) -> set[str]:
-        return set(self._note_index.values())
-
-    @cached_property
-    def _note_index(self) -> dict[int, str]:
-        return {idx: label for label, idx in self._note_lines()}
-
-    def _note_lines(self) -> list[tuple[str, int]]:
-        """Footnote bodies: 'N. text' lines after the main text whose marker [N] occurs."""
-        found = []
-        for idx, info in enumerate(self.infos):
-            m = re.match(r"^\s*(\d{1,3})\.\s+\S", info.text)
-            if (info.kind is LineKind.TEXT and m and m.group(1) in self.note_marks
-                    and words(info.text) >= 8 and idx > len(self.infos) * 0.5
-                    and self._blank_run_before(idx) >= 2):
-                found.append((m.group(1), idx))
-        return found
-
-    def _blank_run_before(self, idx: int) -> int:
-        n = 0
-        while idx - 1 - n >= 0 and self.infos[idx - 1 - n].kind is LineKind.BLANK:
-            n += 1
-        return n
-
-    # --- special lines: headings, contents, tables, notes, dividers ---------------------
-
-    def _special(self, idx: int, info: LineInfo) -> bool:
-        s = info.stripped
-        if _DIVIDER.match(s):
-            self._flush_all()
-            items = (LineBreak(info.number), Text(s, info.number))
-            self.blocks.append(Block(BlockKind.DIVIDER, items, rule="divider"))
-            return True
-        if (label := self._note_label(idx)) is not None:
-            self._flush_all()
-            self.para = _Para(BlockKind.NOTE, label=label, rule="footnote-body")
-            self._append_line(info)
-            self._close_paragraph()
-            return True
-        m = CHAPTER_LINE.match(s)
-        if (m and words(s) <= 12 and not ends_sentence(s.rstrip("."))) or (m and s.isupper()):
-            self._chapter_heading(idx, info)
-            return True
-        m = NUMBERED_SECTION.match(s)
-        if m and (m.group("title") is None or is_title_like(m.group("title"))):
-            self._numbered_heading(idx, info)
-            return True
-        if self._table(idx):
-            return True
-        if DATE_LINE.match(s) and (self._next_text(idx) is None or self._before_boilerplate(idx)
-                                   or self._before_chapter_line(idx)):
-            self._flush_all()
-            self.blocks.append(Block(BlockKind.CLOSER, (LineBreak(info.number),
-                                                         Text(s, info.number)),
-                                     role="dateline", rule="dateline"))
-            return True
-        return self._standalone_heading(idx, info)
-
-    def _note_label(self, idx: int) -> str | None:
-        return self._note_index.get(idx)
-
-    def _chapter_heading(self, idx: int, info: LineInfo) -> None:
-        self._flush_all()
-        para = _Para(BlockKind.HEAD, level=1, rule="chapter-heading")
-        self.para = para
-        self._append_line(info)
-        if (num := chapter_number(info.stripped)) is not None:
-            self.chapters.append((num, info.number))
-        has_title = bool(CHAPTER_LINE.match(info.stripped).group("rest").strip())  # type: ignore[union-attr]
-        # title lines in the same group, or a capitalised group right after
-        j = idx + 1
-        taken = 0
-        caps_mode = False
-        while j < len(self.infos) and taken < 5:
-            nxt = self.infos[j]
-            if nxt.kind is LineKind.BLANK:
-                if taken or has_title:
-                    break
-                j += 1
-                continue
-            if nxt.kind is not LineKind.TEXT:
-                break
-            same_group = self.infos[j - 1].kind is not LineKind.BLANK
-            s = nxt.stripped
-            if is_caps_line(s) and (caps_mode or not taken):
-                caps_mode = True  # a capitalised title: only capitalised lines follow
-            elif caps_mode or not (same_group and is_title_like(s) and not has_title
-                                   and not NUMBERED_SECTION.match(s)):
-                break
-            self._append_line(nxt)
-            self.used.add(j)
-            taken += 1
-            j += 1
-        self._close_paragraph()
-        self._contents_after(j)
-
-    def _contents_after(self, start: int) -> None:
-        """Title-like lines right after a chapter heading that name its later sections."""
-        entries: list[int] = []
-        j = start
-        while j < len(self.infos):
-            info = self.infos[j]
-            if info.kind is LineKind.BLANK:
-                j += 1
-                continue
-            if info.kind is not LineKind.TEXT:
-                break
-            s = info.stripped
-            if (NUMBERED_SECTION.match(s) or not is_short_unpunctuated(s, 16)
-                    or CHAPTER_LINE.match(s) or self._long_line_follows(j)):
-                break
-            entries.append(j)
-            j += 1
-        if not entries:
-            return
-        horizon = _keyed("\n".join(i.text.lower() for i in self.infos[j:j + 4000]))
-        matched = sum(1 for e in entries
-                      if _key(self.infos[e].text) and _key(self.infos[e].text) in horizon)
-        if matched == 0:
-            return
-        for e in entries:
-            info = self.infos[e]
-            self.used.add(e)
-            self.blocks.append(Block(BlockKind.BOILERPLATE,
-                                     (LineBreak(info.number), Text(info.text.strip(), info.number)),
-                                     role="toc", rule="toc-after-chapter-heading"))
-            self._cleanup("toc-after-chapter-heading", "removed", info.number,
-                          "table-of-contents entry (names a later section heading) recorded "
-                          "as boilerplate", before=info.text)
-
-    def _numbered_heading(self, idx: int, info: LineInfo) -> None:
-        self._flush_all()
-        self.para = _Para(BlockKind.HEAD, level=2 if self.has_chapters else 1,
-                          rule="numbered-section-heading")
-        self._append_line(info)
-        m = NUMBERED_SECTION.match(info.stripped)
-        last = info.stripped
-        j = idx + 1
-        taken = 0
-        while j < len(self.infos) and taken < 4:
-            blanks = 0
-            while j < len(self.infos) and self.infos[j].kind is LineKind.BLANK:
-                j, blanks = j + 1, blanks + 1
-            if j >= len(self.infos) or self.infos[j].kind is not LineKind.TEXT:
-                break
-            s = self.infos[j].stripped
-            bare = m is not None and m.group("title") is None and taken == 0
-            short = words(s) <= 14 and (is_short_unpunctuated(s) or s.endswith(","))
-            if not short or (blanks and not (bare or ends_open(last))):
-                break
-            if not bare and not ends_open(last) and not s[:1].islower():
-                break
-            self._append_line(self.infos[j])
-            self.used.add(j)
-            last, taken, j = s, taken + 1, j + 1
-        self._close_paragraph()
-
-    def _standalone_heading(self, idx: int, info: LineInfo) -> bool:
-        s = info.stripped
-        if words(s) > 14 or (ends_sentence(s.rstrip("?!")) and not s.endswith(("?", "!"))):
-            return False
-        if not (is_title_like(s) or (words(s) <= 10 and not ends_sentence(s))):
-            return False
-        prev_blank = idx == 0 or self.infos[idx - 1].kind is not LineKind.TEXT
-        next_blank = idx + 1 >= len(self.infos) or self.infos[idx + 1].kind is not LineKind.TEXT
-        nxt = self._next_text(idx)
-        if not (prev_blank and next_blank) or nxt is None:
-            return False
-        if words(self.infos[nxt].text) < 12 and not self.width:
-            return False
-        if self.para is not None and not ends_sentence(self.para.last_text) and not self.held:
-            return False
-        self._flush_all()
-        self.para = _Para(BlockKind.HEAD, level=2 if self.has_chapters else 1,
-                          rule="standalone-short-line-heading")
-        self._append_line(info)
-        self._close_paragraph()
-        return True
-
-    def _table(self, idx: int) -> bool:
-        """A run of 6+ short line groups, many of them numeric: a flattened table."""
-        groups: list[list[int]] = []
-        j = idx
-        while j < len(self.infos):
-            info = self.infos[j]
-            if info.kind is LineKind.BLANK:
-                j += 1
-                continue
-            if info.kind is not LineKind.TEXT or words(info.text) > 9 or (
-                    ends_sentence(info.stripped) and words(info.text) > 3
-                    and not re.search(r"\d", info.text)):
-                break
-            group = []
-            while j < len(self.infos) and self.infos[j].kind is LineKind.TEXT and words(
-                    self.infos[j].text) <= 9:
-                group.append(j)
-                j += 1
-            groups.append(group)
-        lines = [i for g in groups for i in g]
-        numeric = sum(1 for i in lines if re.search(r"\d", self.infos[i].text))
-        if len(groups) < 6 or numeric < 0.25 * len(lines):
-            return False
-        self._flush_all()
-        for group in groups:
-            items: list[Inline] = []
-            for i in group:
-                info = self.infos[i]
-                items += [LineBreak(info.number), Text(info.text.strip(), info.number)]
-                self.used.add(i)
-            self.blocks.append(Block(BlockKind.TABLE_ROW, tuple(items), role="table",
-                                     rule="flattened-table"))
-        self._cleanup("flattened-table", "classified", self.infos[lines[0]].number,
-                      f"{len(groups)} groups of short numeric lines read as table rows "
-                      f"(lines {self.infos[lines[0]].number}–{self.infos[lines[-1]].number})")
-        return True
-
-    def _long_line_follows(self, idx: int) -> bool:
-        nxt = idx + 1
-        return (nxt < len(self.infos) and self.infos[nxt].kind is LineKind.TEXT
-                and words(self.infos[nxt].text) > 12)
-
-    def _next_text(self, idx: int) -> int | None:
-        for j in range(idx + 1, min(len(self.infos), idx + 12)):
-            if self.infos[j].kind is LineKind.TEXT:
-                return j
-            if self.infos[j].kind is not LineKind.BLANK:
-                return None
-        return None
-
-    def _before_chapter_line(self, idx: int) -> bool:
-        nxt = idx + 1
-        return (nxt < len(self.infos) and self.infos[nxt].kind is LineKind.TEXT
-                and bool(CHAPTER_LINE.match(self.infos[nxt].stripped))
-                and words(self.infos[nxt].text) <= 4)
-
-    def _before_boilerplate(self, idx: int) -> bool:
-        for j in range(idx + 1, min(len(self.infos), idx + 6)):
-            kind = self.infos[j].kind
-            if kind in _BOILERPLATE_ROLE or kind is LineKind.UPDATED:
-                return True
-            if kind is LineKind.TEXT:
-                return False
-        return False
-
     # --- non-text lines -----------------------------------------------------------------
 
     def _non_text(self, info: LineInfo) -> None:
@@ -698,11 +348,3 @@ def _after_colon(text: str) -> str:
     m = re.search(r"(?:updated|modified)(?:\s+on)?\s*:?\s*(.*)$", text, re.I)
     return m.group(1).strip() if m else text
 
-
-def _key(text: str) -> str:
-    text = re.sub(r"^\s*\d+\.\s*", "", text.lower())
-    return " ".join(re.findall(r"\w+", text))
-
-
-def _keyed(horizon: str) -> str:
-    return " ".join(re.findall(r"\w+", horizon))
