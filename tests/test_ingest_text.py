@@ -284,3 +284,18 @@ def test_fixture_encodes_to_valid_tei(name: str) -> None:
     doc = encode_witness(ingest(name))
     problems = [p.format() for p in validate_tree(doc, Path(name)) if p.severity == "error"]
     assert not problems, problems[:5]
+
+
+def test_entity_debris_repaired_or_kept_as_gap(tmp_path: Path) -> None:
+    w = ingest_text(tmp_path, "A first paragraph of prose, long enough to read as one, ends "
+                    "here.\n\nMarx &amp; Engels wrote it&nbsp;together, and &bogus; stayed.\n"
+                    "\n&nsbsp;\n")
+    para = block_at(w, 3)
+    assert "Marx & Engels wrote it\xa0together" in para.items[1].text
+    assert "&bogus;" not in para.text
+    gaps = [i for b in w.blocks for i in b.items if isinstance(i, Gap)]
+    assert [(g.junk, g.reason) for g in gaps] == [("&bogus;", "entity-debris"),
+                                                  ("&nsbsp;", "entity-debris")]
+    assert w.blocks[-1].kind is BlockKind.GAP  # a line of debris is no paragraph
+    repaired = [c for c in w.cleanups if c.action == "repaired"]
+    assert repaired[0].before.startswith("Marx &amp; Engels")

@@ -10,6 +10,7 @@ and move is a `Cleanup`; source lines stay `LineBreak`s so each word keeps its l
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -53,6 +54,7 @@ _BOILERPLATE_ROLE = {
     LineKind.LINK_DEBRIS: "link-debris",
     LineKind.SIDEBAR: "sidebar",
 }
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NOTE_MARK = re.compile(r"\[(\d{1,3})\]")
 _DIVIDER = re.compile(r"^\s*(?:[*•·~_=\-]\s*){3,}$")
 
@@ -222,19 +224,39 @@ class _Layout(FrontMatter, SpecialLines):
         para.last_len = len(text)
 
     def _inline(self, text: str, line: int) -> list[Inline]:
-        """Text with junk spans as gaps and note markers as references."""
+        """Text with junk spans and entity debris as gaps, note markers as references."""
+        text = self._repair_entities(text, line)
         items: list[Inline] = []
         pos = 0
-        for span in junk_spans(text, self.lexicon, self.junk_cache):
-            if span.start > pos:
-                items.extend(self._with_note_refs(text[pos:span.start], line))
-            items.append(Gap(text[span.start:span.end], line, rule="pdf-junk"))
-            self._cleanup("pdf-junk", "removed", line,
-                          "extraction junk recorded as gap", before=text[span.start:span.end])
-            pos = span.end
+        spans = [(s.start, s.end, "pdf-junk") for s in junk_spans(text, self.lexicon,
+                                                                   self.junk_cache)]
+        spans += [(m.start(), m.end(), "entity-debris") for m in _ENTITY.finditer(text)
+                  if not any(a <= m.start() < b for a, b, _ in spans)]
+        for start, end, rule in sorted(spans):
+            if start > pos:
+                items.extend(self._with_note_refs(text[pos:start], line))
+            reason = "illegible" if rule == "pdf-junk" else "entity-debris"
+            items.append(Gap(text[start:end], line, reason=reason, rule=rule))
+            self._cleanup(rule, "removed", line, f"{reason} recorded as gap",
+                          before=text[start:end])
+            pos = end
         if pos < len(text):
             items.extend(self._with_note_refs(text[pos:], line))
         return items
+
+    def _repair_entities(self, text: str, line: int) -> str:
+        """Known HTML entities left as text are the characters they stand for (recorded);
+        unknown or garbled ones stay for `_inline` to keep as gaps."""
+        def repair(m: re.Match[str]) -> str:
+            char = html.unescape(m.group())
+            return char if char != m.group() else m.group()
+
+        fixed = _ENTITY.sub(repair, text)
+        if fixed != text:
+            self._cleanup("entity-debris", "repaired", line,
+                          "HTML entities left as text replaced by their characters",
+                          before=text, after=fixed)
+        return fixed
 
     def _with_note_refs(self, text: str, line: int) -> list[Inline]:
         items: list[Inline] = []
@@ -311,7 +333,10 @@ class _Layout(FrontMatter, SpecialLines):
         self.para = None
         if para is None or not para.items:
             return
-        self.blocks.append(Block(para.kind, tuple(para.items), level=para.level, role=para.role,
+        kind = para.kind
+        if not any(isinstance(i, Text | Label) and i.text.strip() for i in para.items):
+            kind = BlockKind.GAP  # nothing but junk or debris: not a paragraph
+        self.blocks.append(Block(kind, tuple(para.items), level=para.level, role=para.role,
                                  label=para.label, rule=para.rule))
 
     def _release_held(self) -> None:
