@@ -42,6 +42,7 @@ class DetectOptions:
     window: int = 4  # winnowing window
     max_occurrences: int = 500  # a seed found more often is a stock phrase
     min_words: int = 12  # shortest passage reported
+    min_quoted_words: int = 8  # shortest passage reported when inside quotation marks
     min_similarity: float = 0.6
     max_gap: int = 60  # words of difference bridged without calling it a hole
     max_hole: int = 2500  # longest hole bridged inside one passage (a lost page or two)
@@ -321,7 +322,10 @@ def _verify(sa: TokenStream, sb: TokenStream, p: _Passage,
         return None
     words = min(p.a1 - p.a0, p.b1 - p.b0)
     if words < options.min_words:
-        return None
+        quoted = not same and max(_quoted_share(sa, _span(sa, p.a0, p.a1)),
+                                  _quoted_share(sb, _span(sb, p.b0, p.b1))) >= 0.5
+        if not quoted or words < options.min_quoted_words:
+            return None
     total = matched = 0.0
     for a0, a1, b0, b1 in _segments(p, options):
         x, y = sa.ids[a0:a1].tolist(), sb.ids[b0:b1].tolist()
@@ -413,10 +417,16 @@ def _cross(sa: TokenStream, sb: TokenStream, a: Span, b: Span, similarity: float
     if swap:
         a, b, sa, sb = b, a, sb, sa
         a_marked, b_marked = b_marked, a_marked
-    sub = "marked" if b_marked else "unmarked"
-    why = (f"{b.words} words of {a.siglum} at line {a.start_line} "
-           f"{'quoted in quotation marks' if b_marked else 'borrowed without quotation marks'} "
-           f"by {b.siglum} at line {b.start_line}")
+    if a_marked and b_marked:
+        sub = "shared-quotation"
+        why = (f"{b.siglum} at line {b.start_line} and {a.siglum} at line {a.start_line} both "
+               f"quote the same {b.words} words in quotation marks: a common source, or one "
+               "quoting the other's quotation")
+    else:
+        sub = "marked" if b_marked else "unmarked"
+        how = "quoted in quotation marks" if b_marked else "borrowed without quotation marks"
+        why = (f"{b.words} words of {a.siglum} at line {a.start_line} {how} "
+               f"by {b.siglum} at line {b.start_line}")
     first = " ".join(sa.surfaces[a.start:a.start + 8]) if sa.surfaces else first
     return Match(_match_id(kind, a, b), kind, a, b, round(similarity, 4), sub, 0.0, why, holes,
                  first)

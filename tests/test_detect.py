@@ -79,6 +79,13 @@ def test_article_quotes_the_book(duplicates) -> None:
     assert all(r["b"]["source"].startswith("000") for r in quotes)
 
 
+def test_shared_quotation_of_a_third_text(duplicates) -> None:
+    """Book and article both quote the Soviet press in quotation marks (the same words)."""
+    row = find(duplicates, "quotation", ("002", 2997), ("000", 107))
+    assert row["subkind"] == "shared-quotation" and row["similarity"] > 0.9
+    assert "both quote" in row["why"]
+
+
 def test_doubled_words_found_and_sentence_repeats_not(duplicates) -> None:
     doubled = {(r["a"]["start_line"], r["first_words"]) for r in duplicates
                if r["subkind"] == "doubled-word"}
