@@ -205,7 +205,11 @@ def _chains(links: np.ndarray, options: DetectOptions) -> dict[tuple[int, int], 
         return by_pair
     da, pa, db, pb = links.T
     diag = pb - pa
-    order = np.lexsort((pa, diag, db, da))
+    # (diagonal, position) packed in one key, then a stable sort by witness pair
+    inner = ((diag + (1 << 31)).astype(np.uint64) << np.uint64(32)) | pa.astype(np.uint64)
+    order = np.argsort(inner, kind="stable")
+    pair = da[order] * (int(db.max()) + 1) + db[order]
+    order = order[np.argsort(pair, kind="stable")]
     da, pa, db, pb, diag = da[order], pa[order], db[order], pb[order], diag[order]
     k = options.shingle
     brk = np.r_[True, (da[1:] != da[:-1]) | (db[1:] != db[:-1]) | (diag[1:] != diag[:-1])
@@ -315,6 +319,26 @@ def _segments(p: _Passage, options: DetectOptions) -> list[tuple[int, int, int, 
     return segs
 
 
+WINDOW = 2000  # longest stretch verified in one alignment: keeps verification linear
+
+
+def _windows(p: _Passage, options: DetectOptions) -> list[tuple[int, int, int, int]]:
+    """Aligned stretches between holes, cut at chain starts into windows of at most
+    WINDOW words, so a 400,000-word passage costs 200 small alignments, not one huge one."""
+    out: list[tuple[int, int, int, int]] = []
+    starts = []  # chain starts, and points every WINDOW words along each chain's diagonal
+    for c in p.chains:
+        starts += [(a, a + c.b0 - c.a0) for a in range(c.a0, max(c.a1, c.a0 + 1), WINDOW)]
+    for a0, a1, b0, b1 in _segments(p, options):
+        cut_a, cut_b = a0, b0
+        for ca, cb in starts:
+            if cut_a < ca < a1 and cut_b <= cb <= b1 and ca - cut_a >= WINDOW:
+                out.append((cut_a, ca, cut_b, cb))
+                cut_a, cut_b = ca, cb
+        out.append((cut_a, a1, cut_b, b1))
+    return out
+
+
 def _verify(sa: TokenStream, sb: TokenStream, p: _Passage,
             options: DetectOptions) -> Match | None:
     same = sa is sb
@@ -327,7 +351,7 @@ def _verify(sa: TokenStream, sb: TokenStream, p: _Passage,
         if not quoted or words < options.min_quoted_words:
             return None
     total = matched = 0.0
-    for a0, a1, b0, b1 in _segments(p, options):
+    for a0, a1, b0, b1 in _windows(p, options):
         x, y = sa.ids[a0:a1].tolist(), sb.ids[b0:b1].tolist()
         sim = Indel.normalized_similarity(x, y)
         total += len(x) + len(y)
@@ -450,21 +474,24 @@ def _doubled(s: TokenStream, options: DetectOptions) -> list[Match]:
         for i in np.flatnonzero(run).tolist():
             if taken[i:i + 2 * length].any() or i + 2 * length > len(s.ids):
                 continue
-            if any(not _has_letter(w) for w in s.surfaces[i:i + length]):
+            surfaces = s.surfaces[i:i + length] if s.surfaces else []
+            if surfaces and any(not _has_letter(w) for w in surfaces):
                 continue  # numbers in tables repeat by design
             if s.flags[i + length - 1] & TRAILING_PUNCT or s.flags[i + length] & BLOCK_START:
                 continue  # 'it. It', 'etc., etc.', a heading then its first sentence
             taken[i:i + 2 * length] = True
             a = _span(s, i, i + length)
             b = _span(s, i + length, i + 2 * length)
-            word = s.surfaces[i].lower().strip(".,;:!?\"“”’'")
+            word = s.surfaces[i].lower().strip(".,;:!?\"“”’'") if s.surfaces else ""
             legit = length == 1 and word in _LEGIT_DOUBLES
             likelihood = 0.35 if legit else 0.9
             sub = "doubled-word" if length == 1 else "doubled-phrase"
-            why = (f"'{' '.join(s.surfaces[i:i + length])}' written twice in a row"
+            shown = " ".join(s.surfaces[i:i + length]) if s.surfaces else f"{length} word(s)"
+            why = (f"'{shown}' written twice in a row"
                    + (" (a doubling that English allows)" if legit else ""))
             found.append(Match(_match_id(MatchKind.REPEAT, a, b), MatchKind.REPEAT, a, b, 1.0,
-                               sub, likelihood, why, (), " ".join(s.surfaces[i:i + 2 * length])))
+                               sub, likelihood, why, (),
+                               " ".join(s.surfaces[i:i + 2 * length]) if s.surfaces else ""))
     return found
 
 

@@ -279,3 +279,71 @@ class Match:
     why: str = ""
     holes: tuple[Hole, ...] = ()
     first_words: str = ""
+
+
+# --- collation and classification -----------------------------------------------------
+
+
+class Cause(StrEnum):
+    """The closed vocabulary of DESIGN §4 (documented in tei/edition.rng)."""
+
+    OCR = "ocr"
+    JUNK = "junk"
+    BOILERPLATE = "boilerplate"
+    LACUNA = "lacuna"
+    DITTOGRAPHY = "dittography"
+    WORD_SPLIT = "word-split"
+    WORD_JOIN = "word-join"
+    STRUCTURE = "structure"
+    TYPOGRAPHY = "typography"
+    SUBSTANTIVE = "substantive"
+
+
+CORRUPTIONS = frozenset(Cause) - {Cause.TYPOGRAPHY, Cause.SUBSTANTIVE}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One witness's reading at a point of variation: its surface text and where it is."""
+
+    siglum: str
+    text: str  # as printed; "" for an omission
+    start: int  # token range in the witness's reading tokens
+    end: int
+    line: int  # source line (of the reading, or where the omission is)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A point of variation between witnesses, classified, with the lemma chosen."""
+
+    id: str
+    readings: tuple[Reading, ...]
+    lemma: str  # siglum whose reading the edition prints
+    cause: Cause
+    type: str  # substantive | orthographic
+    confidence: float  # 0..1, that the classification (and corruption, if any) is right
+    evidence: str
+    corrupt: tuple[str, ...] = ()  # sigla whose reading is judged corrupt
+    match: str = ""  # id of the duplicated passage it belongs to
+
+    def reading(self, siglum: str) -> Reading | None:
+        return next((r for r in self.readings if r.siglum == siglum), None)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A reading judged a probable corruption, for an editor to review."""
+
+    id: str
+    siglum: str
+    line: int
+    reading: str
+    suggestion: str
+    cause: Cause
+    type: str
+    confidence: float
+    evidence: str
+    against: tuple[tuple[str, str], ...] = ()  # other witnesses' readings (siglum, text)
+    variant: str = ""  # id of the Variant, when the flag comes from a collation
+    context: str = ""  # a few words around the reading, to anchor decisions to content

@@ -18,7 +18,9 @@ from .model import BlockKind, Gap, Label, LineBreak, NoteRef, Text, Witness
 READING_KINDS = frozenset({BlockKind.HEAD, BlockKind.P, BlockKind.QUOTE, BlockKind.NOTE,
                            BlockKind.LIST_ITEM, BlockKind.TABLE_ROW, BlockKind.CLOSER})
 
-_TOKEN = re.compile(r"\S+")
+# a dash between words is a token of its own (it normalises to nothing): "fact—that" and
+# "fact – that" are the same words; a hyphen inside a word stays ("rank-and-file")
+_TOKEN = re.compile(r"[^\s—–―]+|[—–―]+")
 _FOLD = str.maketrans({
     "’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
     "–": "-", "—": "-", "‒": "-", "―": "-", "\u00ad": "",
@@ -33,6 +35,7 @@ class ReadingToken:
     n: str  # normalised: case, quotes, dashes, ligatures folded; edge punctuation removed
     line: int  # source line where the token starts
     block: int  # index of its block in witness.blocks
+    junk: bool = False  # touches a gap of extraction junk (a word cut by junk)
 
 
 def normalise(surface: str) -> str:
@@ -46,21 +49,23 @@ def iter_reading_tokens(witness: Witness) -> Iterator[ReadingToken]:
     for index, block in enumerate(witness.blocks):
         if block.kind not in READING_KINDS:
             continue
-        text, lines = _block_string(block.items)
+        text, lines, gaps = _block_string(block.items)
         for m in _TOKEN.finditer(text):
             n = normalise(m.group())
             if n:
-                yield ReadingToken(m.group(), n, lines[m.start()], index)
+                touches = m.start() - 1 in gaps or m.end() in gaps
+                yield ReadingToken(m.group(), n, lines[m.start()], index, touches)
 
 
 def reading_tokens(witness: Witness) -> list[ReadingToken]:
     return list(iter_reading_tokens(witness))
 
 
-def _block_string(items: tuple) -> tuple[str, list[int]]:
-    """A block's reading string and, for each character, its source line."""
+def _block_string(items: tuple) -> tuple[str, list[int], set[int]]:
+    """A block's reading string, each character's source line, and where gaps stand."""
     parts: list[str] = []
     lines: list[int] = []
+    gaps: set[int] = set()
     current = items[0].line if items and hasattr(items[0], "line") else 0
     for item in items:
         if isinstance(item, LineBreak):
@@ -72,7 +77,9 @@ def _block_string(items: tuple) -> tuple[str, list[int]]:
             parts.append(item.text)
             lines.extend([item.line] * len(item.text))
         elif isinstance(item, Gap | NoteRef):
+            if isinstance(item, Gap):
+                gaps.add(len(lines))
             parts.append(" ")
             lines.append(item.line)
         # furniture and page breaks inside a paragraph are not reading text
-    return "".join(parts), lines
+    return "".join(parts), lines, gaps
