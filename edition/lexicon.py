@@ -54,3 +54,15 @@ class Lexicon:
 
     def frequency(self, token: str) -> int:
         return self.freq.get(token.lower(), 0)
+
+    def suggest(self, word: str) -> str:
+        """The most frequent known word one edit away (delete, swap, replace, insert), or ""."""
+        word = word.lower()
+        letters = "abcdefghijklmnopqrstuvwxyz"
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        edits = {a + b[1:] for a, b in splits if b}
+        edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+        edits |= {a + c + b for a, b in splits for c in letters}
+        known = [w for w in edits if w in self.freq or w in self.corpus]
+        return max(known, key=lambda w: (self.freq.get(w, 0), w)) if known else ""

@@ -13,16 +13,31 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import classify
+from .collate import Collation, collate
 from .config import Config
 from .detect import DetectOptions, detect
 from .encode import encode_witness, serialise
 from .encode_edition import encode_edition, line_anchors
 from .errors import EditionError, InputError, UsageError
 from .ingest import ingest_source
-from .model import BlockKind, Furniture, Gap, Match, PageBreak, SourceFormat, Witness
+from .lexicon import Lexicon
+from .model import (
+    BlockKind,
+    Flag,
+    Furniture,
+    Gap,
+    Match,
+    MatchKind,
+    PageBreak,
+    SourceFormat,
+    Variant,
+    Witness,
+)
 from .report import jsonl, write_json
 from .resources import schema_asset
 from .tei import parse_xml, write_all_atomic
+from .tokens import ReadingToken, reading_tokens
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -31,6 +46,9 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 class BuildResult:
     witnesses: list[Witness]
     matches: list[Match] = field(default_factory=list)
+    collations: list[tuple[Match, Collation, dict[str, int]]] = field(default_factory=list)
+    variants: list[Variant] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
     warnings: list[str] = field(default_factory=list)
@@ -108,7 +126,7 @@ def ingest_all(sources: list[Path], config: Config,
     return witnesses
 
 
-STAGES = ("ingest", "detect")
+STAGES = ("ingest", "detect", "collate")
 EDITION_NAME = "edition"
 
 
@@ -162,6 +180,12 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         start = time.perf_counter()
         result.matches = detect(witnesses, detect_options)
         timings["detect"] = time.perf_counter() - start
+        if "collate" in stages:
+            if progress:
+                progress("collate and classify", 0, 1)
+            start = time.perf_counter()
+            collate_and_classify(result, config)
+            timings["collate"] = time.perf_counter() - start
         anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
         files = {siglum: f"{name}.xml" for siglum, name in names.items()}
         documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
@@ -186,6 +210,9 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     report = config.output / "report"
     outputs[report / "structure.jsonl"] = jsonl(_structure_rows(witnesses))
     outputs[report / "cleanup.jsonl"] = jsonl(_cleanup_rows(witnesses))
+    if "collate" in stages:
+        sources_by = {w.siglum: w.source_name for w in witnesses}
+        outputs[report / "flags.jsonl"] = jsonl(flag_row(f, sources_by) for f in result.flags)
     if "detect" in stages:
         sources_by = {w.siglum: w.source_name for w in witnesses}
         outputs[report / "duplicates.jsonl"] = jsonl(
@@ -199,6 +226,62 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     write_all_atomic(outputs)
     result.written.extend(outputs)
     return result
+
+
+def collate_and_classify(result: BuildResult, config: Config) -> None:
+    """Collate every parallel passage, classify its variants, and gather every flag."""
+    witnesses = {w.siglum: w for w in result.witnesses}
+    tokens = {s: reading_tokens(w) for s, w in witnesses.items()}
+    lexicon = Lexicon.for_texts(t.t for seq in tokens.values() for t in seq)
+    covered: dict[str, set[int]] = {s: set() for s in witnesses}
+    flags: list[Flag] = []
+    first_pass = {s: classify.single_witness_flags(w, tokens[s], lexicon, set())
+                  for s, w in witnesses.items()}
+    rates = {s: 1000 * len(first_pass[s]) / max(len(tokens[s]), 1) for s in witnesses}
+    for match in result.matches:
+        if match.kind is not MatchKind.PARALLEL:
+            continue
+        a, b = match.a, match.b
+        base = (config.base_witness if config.base_witness in (a.siglum, b.siglum)
+                else max((a.siglum, b.siglum), key=lambda s: (len(tokens[s]), s)))
+        spans = {a.siglum: a, b.siglum: b}
+        order = [base] + [s for s in spans if s != base]
+        sliced: dict[str, list[ReadingToken]] = {
+            s: list(tokens[s][spans[s].start:spans[s].end]) for s in order}
+        collation = collate(sliced, base)
+        variants = classify.classify_collation(collation, lexicon, match=match.id,
+                                               error_rates=rates)
+        offsets = {s: spans[s].start for s in order}
+        result.collations.append((match, collation, offsets))
+        result.variants += variants
+        flags += classify.variant_flags(variants, sliced)
+        for v in variants:
+            for r in v.readings:
+                covered[r.siglum].update(range(offsets[r.siglum] + r.start,
+                                               offsets[r.siglum] + r.end))
+        for s in order:
+            flags += classify.furniture_flags(witnesses[s], spans[s].start_line,
+                                              spans[s].end_line)
+    for s, w in witnesses.items():
+        flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s])
+        flags += classify.anomaly_flags(w)
+        flags += classify.split_flags(w)
+    flags += classify.repeat_flags(result.matches, witnesses)
+    unique: dict[str, Flag] = {}
+    for flag in flags:
+        unique.setdefault(flag.id, flag)
+    result.flags = sorted(unique.values(), key=lambda f: (f.siglum, f.line, f.id))
+
+
+def flag_row(f: Flag, sources: dict[str, str]) -> dict:
+    """One row of flags.jsonl (DESIGN §5 fields first)."""
+    return {
+        "id": f.id, "witness": f.siglum, "source": sources[f.siglum], "line": f.line,
+        "reading": f.reading, "suggestion": f.suggestion, "cause": str(f.cause),
+        "type": f.type, "confidence": f.confidence,
+        "against": [{"witness": s, "reading": r} for s, r in f.against],
+        "status": "open", "evidence": f.evidence, "variant": f.variant, "context": f.context,
+    }
 
 
 def duplicate_row(m: Match, sources: dict[str, str]) -> dict:
