@@ -36,6 +36,8 @@ from .tokens import ReadingToken
 LACUNA_WORDS = 8  # an omission this long is a lacuna, shorter ones may be a dropped word
 _CONFUSIONS = {"0": "o", "1": "l", "5": "s", "8": "s", "9": "s", "6": "b", "3": "e", "4": "a"}
 _DIGIT_WORD = re.compile(r"[^\W\d_]*\d[\w]*")
+_ABBREVIATIONS = {"kg", "km", "cm", "mm", "lb", "oz", "ft", "no", "pp", "cf", "ed", "ch", "vs",
+                  "ca", "op", "st", "mr", "dr", "ff", "ie", "eg"}
 
 
 def _id(prefix: str, *parts: object) -> str:
@@ -296,7 +298,7 @@ def _flag(witness: Witness, tokens: Sequence[ReadingToken], start: int, end: int
     return Flag(_id("f", witness.siglum, tokens[start].line, start, reading), witness.siglum,
                 tokens[start].line, reading, suggestion, cause,
                 "orthographic" if cause in (Cause.WORD_SPLIT, Cause.WORD_JOIN) else "substantive",
-                round(confidence, 2), why, (), "", _context(tokens, start, end))
+                round(confidence, 2), why, (), "", _context(tokens, start, end), start, end)
 
 
 def _check_token(witness: Witness, tokens: Sequence[ReadingToken], i: int, lexicon: Lexicon,
@@ -316,7 +318,8 @@ def _check_token(witness: Witness, tokens: Sequence[ReadingToken], i: int, lexic
         return _flag(witness, tokens, i, i + 1, Cause.WORD_JOIN,
                      f"{glued.group(1)} {glued.group(2)}", 0.9,
                      f"a word and a number run together: '{core}'")
-    if _DIGIT_WORD.fullmatch(core) and any(c.isalpha() for c in core):
+    ordinal_or_algebra = re.fullmatch(r"\d+(?:st|nd|rd|th|s)|\d+[a-z]", core)
+    if _DIGIT_WORD.fullmatch(core) and any(c.isalpha() for c in core) and not ordinal_or_algebra:
         mapped = "".join(_CONFUSIONS.get(c, c) for c in core.lower())
         if lexicon.is_word(mapped) or mapped.replace("o", "0").isdigit():
             suggestion = mapped if lexicon.is_word(mapped) else mapped.replace("o", "0")
@@ -330,15 +333,27 @@ def _check_token(witness: Witness, tokens: Sequence[ReadingToken], i: int, lexic
                 and not t.t.endswith((",", ".", ";", ":"))):
             return _flag(witness, tokens, i, i + 2, Cause.WORD_SPLIT, joined, 0.8,
                          f"'{core} {nxt}' is one word split by a space")
-    if re.fullmatch(r"[a-z]{1,2}\.", t.t) and i + 1 < len(tokens) and tokens[i + 1].t[:1].islower():
+    if (re.fullmatch(r"[a-z]{1,2}\.", t.t) and core not in _ABBREVIATIONS
+            and i + 1 < len(tokens) and tokens[i + 1].t[:1].islower()):
         return _flag(witness, tokens, i, i + 1, Cause.OCR, core, 0.6,
                      f"a full stop inside a sentence after '{core}'")
-    if core.isalpha() and core.islower() and len(core) > 3 and not lexicon.is_word(core):
+    if (core.isalpha() and core.islower() and len(core) >= 5 and not lexicon.is_word(core)
+            and not _unknown_neighbour(tokens, i, lexicon)):
         suggestion = lexicon.suggest(core)
         if suggestion:
             return _flag(witness, tokens, i, i + 1, Cause.OCR, suggestion, 0.65,
                          f"'{core}' is not a word; '{suggestion}' is one letter away")
     return None
+
+
+def _unknown_neighbour(tokens: Sequence[ReadingToken], i: int, lexicon: Lexicon) -> bool:
+    """An unknown word beside another is more likely a foreign phrase than a misreading."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(tokens) and not tokens[j].junk:
+            core = re.sub(r"^[\W_]+|[\W_]+$", "", tokens[j].t)
+            if core.isalpha() and len(core) > 1 and not lexicon.is_word(core):
+                return True
+    return False
 
 
 def _document_year(witness: Witness, tokens: Sequence[ReadingToken]) -> int | None:

@@ -82,13 +82,28 @@ def align(a: Sequence[ReadingToken], b: Sequence[ReadingToken]) -> list[Op]:
     ib = [vocab.setdefault(t.n, len(vocab)) for t in b]
     ops: list[Op] = []
     for a0, a1, b0, b1 in _stretches(ia, ib):
-        for tag, x0, x1, y0, y1 in Levenshtein.opcodes(ia[a0:a1], ib[b0:b1]):
-            op = (tag, a0 + x0, a0 + x1, b0 + y0, b0 + y1)
+        raw = [(tag, a0 + x0, a0 + x1, b0 + y0, b0 + y1)
+               for tag, x0, x1, y0, y1 in Levenshtein.opcodes(ia[a0:a1], ib[b0:b1])]
+        for op in _differences_together(raw):
+            tag, x0, x1, y0, y1 = op
             if tag == "replace" and max(x1 - x0, y1 - y0) <= NEAR_BLOCK:
                 ops.extend(_near(a, b, op))
             else:
                 ops.append(op)
     return _coalesce(ops)
+
+
+def _differences_together(ops: list[Op]) -> list[Op]:
+    """Adjacent non-equal opcodes (an insert beside a replace: 'who' / 'w ho') become one
+    replaced stretch, so near matching sees the whole difference."""
+    out: list[Op] = []
+    for op in ops:
+        if out and op[0] != "equal" and out[-1][0] != "equal":
+            prev = out[-1]
+            out[-1] = ("replace", prev[1], op[2], prev[3], op[4])
+        else:
+            out.append(op)
+    return out
 
 
 def _stretches(ia: list[int], ib: list[int]) -> list[tuple[int, int, int, int]]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from lxml import etree
 
 from . import __version__
+from .apparatus import Work, encode_works
 from .encode import MACHINE, SCHEMA_PIS, _el
 from .model import Match, MatchKind, Span, Witness
 from .tei import NSMAP, TEI, XML_ID, XML_LANG, tei
@@ -34,14 +35,20 @@ def line_anchors(doc: etree._ElementTree) -> dict[int, str]:
 
 def encode_edition(witnesses: Sequence[Witness], matches: Sequence[Match],
                    anchors: Mapping[str, Mapping[int, str]], files: Mapping[str, str], *,
-                   title: str, editor: str = "") -> etree._ElementTree:
+                   title: str, editor: str = "",
+                   works: Sequence[Work] = ()) -> etree._ElementTree:
     """The edition file; `anchors` maps siglum -> line_anchors of its witness file, `files`
     siglum -> the witness file's name."""
     root = etree.Element(tei("TEI"), nsmap=NSMAP)
     root.set(XML_LANG, witnesses[0].language if witnesses else "en")
     _header(root, witnesses, files, title, editor, len(matches))
-    body = _el(_el(root, "text"), "body")
-    _summary(body, witnesses, matches)
+    text = _el(root, "text")
+    body = _el(text, "body")
+    if works:
+        encode_works(body, works)
+        _summary(_el(text, "back"), witnesses, matches)
+    else:
+        _summary(body, witnesses, matches)
     if matches:
         stand_off = _el(root, "standOff", type="duplicates")
         for match in matches:

@@ -26,6 +26,30 @@ def _frequencies(language: str = "en") -> dict[str, int]:
     return dict(checker.word_frequency.dictionary)
 
 
+_BRITISH = ((r"isation", "ization"), (r"ise(s|d)?$", r"ize\1"), (r"ising$", "izing"),
+            (r"yse(s|d)?$", r"yze\1"), (r"our(s|ed|ing|ite|able)?$", r"or\1"),
+            (r"tre(s|d)?$", r"ter\1"), (r"([^aeiou])re(s|d)?$", r"\1er\2"),
+            (r"iality$", "ialty"), (r"ence$", "ense"), (r"ogue$", "og"),
+            (r"lling$", "ling"), (r"lled$", "led"), (r"ae", "e"), (r"^rouble", "ruble"))
+_SUFFIXES = ("s", "es", "ies", "ed", "d", "ing", "er", "ers", "ings", "ness", "ly")
+
+
+def _related_forms(word: str) -> set[str]:
+    """British spellings in American form, and stems of regular inflections, so that
+    'centre', 'organisation', 'mitigations' and 'reasonings' count as words."""
+    forms = set()
+    for pattern, repl in _BRITISH:
+        changed = re.sub(pattern, repl, word)
+        if changed != word:
+            forms.add(changed)
+    for base in (word, *forms):
+        for suffix in _SUFFIXES:
+            if base.endswith(suffix) and len(base) - len(suffix) >= 3:
+                stem = base[: -len(suffix)]
+                forms |= {stem, stem + "e", stem + "y" if suffix in ("ies",) else stem}
+    return forms
+
+
 class Lexicon:
     """Decides whether a token is a word; knows the frequency of known words."""
 
@@ -50,7 +74,9 @@ class Lexicon:
             if core.endswith(suffix) and core[: -len(suffix)] in self.freq:
                 return True
         parts = re.split(r"[-–—/]", core)
-        return len(parts) > 1 and all(not p or p in self.freq or p in self.corpus for p in parts)
+        if len(parts) > 1 and all(not p or p in self.freq or p in self.corpus for p in parts):
+            return True
+        return any(form in self.freq or form in self.corpus for form in _related_forms(core))
 
     def frequency(self, token: str) -> int:
         return self.freq.get(token.lower(), 0)

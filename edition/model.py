@@ -347,3 +347,5 @@ class Flag:
     against: tuple[tuple[str, str], ...] = ()  # other witnesses' readings (siglum, text)
     variant: str = ""  # id of the Variant, when the flag comes from a collation
     context: str = ""  # a few words around the reading, to anchor decisions to content
+    start: int = -1  # token range in the witness's reading tokens, when known
+    end: int = -1

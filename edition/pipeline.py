@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import classify
+from .apparatus import plan_works
 from .collate import Collation, collate
 from .config import Config
 from .detect import DetectOptions, detect
@@ -188,8 +189,14 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
             timings["collate"] = time.perf_counter() - start
         anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
         files = {siglum: f"{name}.xml" for siglum, name in names.items()}
+        works = []
+        if "collate" in stages:
+            tokens = {w.siglum: reading_tokens(w) for w in witnesses}
+            works = plan_works(witnesses, tokens, result.collations, result.variants,
+                               result.flags)
         documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
-                                                 title=config.title, editor=config.editor)
+                                                 title=config.title, editor=config.editor,
+                                                 works=works)
     if validate:
         from .validate import validate_tree  # the only validation entry point
 

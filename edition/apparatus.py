@@ -1,0 +1,203 @@
+"""Stage 2 (edition text): the works of the edition, with their critical apparatus.
+
+A work is a witness and every witness whose text it contains (a chapter also printed on
+its own). Its edited text follows the base witness's structure (divisions, headings,
+paragraphs) and prints, at each point of variation, an `app` (parallel segmentation):
+the lemma chosen by evidence in `lem`, the other readings in `rdg`, each with the
+cause, type and machine confidence; single-witness corruptions with a suggestion become
+`choice/sic/corr`. Page furniture, navigation and junk are not edition text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .collate import Collation
+from .encode import MACHINE, _el
+from .model import BlockKind, Cause, Flag, Match, Variant, Witness
+from .tei import XML_ID
+from .tokens import ReadingToken
+
+_DIV_TYPES = {1: "chapter", 2: "section", 3: "subsection"}
+_CHOICE_CAUSES = {Cause.OCR, Cause.WORD_SPLIT, Cause.WORD_JOIN}
+
+
+@dataclass
+class Work:
+    """A base witness and the collations of the witnesses its text contains."""
+
+    base: Witness
+    tokens: Sequence[ReadingToken]
+    members: list[str] = field(default_factory=list)
+    # base token index -> (variant, readings' tokens per siglum)
+    apps: dict[int, list[tuple[Variant, dict[str, Sequence[ReadingToken]], int]]] = field(
+        default_factory=dict)
+    choices: dict[int, Flag] = field(default_factory=dict)
+
+
+def plan_works(witnesses: Sequence[Witness], tokens: dict[str, Sequence[ReadingToken]],
+               collations: Sequence[tuple[Match, Collation, dict[str, int]]],
+               variants: Sequence[Variant], flags: Sequence[Flag],
+               contained: float = 0.8) -> list[Work]:
+    """Group witnesses into works and place every variant and correction in its work."""
+    by_siglum = {w.siglum: w for w in witnesses}
+    inside: dict[str, str] = {}
+    for match, collation, _ in collations:
+        for span, other in ((match.a, match.b), (match.b, match.a)):
+            share = span.words / max(len(tokens[span.siglum]), 1)
+            if share >= contained and collation.base == other.siglum:
+                inside[span.siglum] = other.siglum
+    works = {s: Work(w, tokens[s]) for s, w in by_siglum.items() if s not in inside}
+    for member, base in inside.items():
+        works[base].members.append(member)
+    per_match: dict[str, list[Variant]] = {}
+    for v in variants:
+        per_match.setdefault(v.match, []).append(v)
+    for match, collation, offsets in collations:
+        work = works.get(collation.base)
+        if work is None:
+            continue
+        for segment, variant in zip(collation.variants(), per_match.get(match.id, []),
+                                    strict=True):
+            start, _ = segment.range_of(collation.base)
+            readings = {s: collation.reading(segment, s) for s in collation.sigla}
+            at = offsets[collation.base] + start
+            work.apps.setdefault(at, []).append((variant, readings, offsets[collation.base]))
+    for flag in flags:
+        work = works.get(flag.siglum)
+        if (work is not None and flag.start >= 0 and flag.cause in _CHOICE_CAUSES
+                and flag.suggestion and not flag.variant):
+            work.choices.setdefault(flag.start, flag)
+    return list(works.values())
+
+
+def encode_works(body: etree._Element, works: Sequence[Work]) -> None:
+    for work in works:
+        _work(body, work)
+
+
+def _work(body: etree._Element, work: Work) -> None:
+    w = work.base
+    div = _el(body, "div", type="work", corresp=f"#{w.siglum}")
+    div.set(XML_ID, f"work-{w.siglum}")
+    _el(div, "head", w.meta("title") or w.source_name, type="work")
+    by_block: dict[int, list[int]] = {}
+    for i, token in enumerate(work.tokens):
+        by_block.setdefault(token.block, []).append(i)
+    stack: list[tuple[int, etree._Element]] = [(0, div)]
+    done = -1  # last base token already encoded (an app may run past a block's end)
+    for index, block in enumerate(w.blocks):
+        indices = [i for i in by_block.get(index, []) if i > done]
+        if not indices:  # not reading text, or already printed inside an app
+            continue
+        if block.kind is BlockKind.HEAD:
+            level = max(1, block.level)
+            while stack[-1][0] >= level:
+                stack.pop()
+            sub = _el(stack[-1][1], "div", type=_DIV_TYPES.get(level, "subsection"))
+            stack.append((level, sub))
+            node = _el(sub, "head")
+        elif block.kind is BlockKind.QUOTE:
+            node = _el(stack[-1][1], "quote", type="block")
+        elif block.kind is BlockKind.NOTE:
+            node = _el(stack[-1][1], "note", type="authorial", n=block.label)
+        else:
+            node = _el(stack[-1][1], "p")
+        node.set("corresp", f"#{w.siglum}")
+        node.set("n", str(block.first_line))
+        done = _fill(node, work, indices, done)
+
+
+def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> int:
+    """Text of the base tokens `indices`, with apps and choices; returns the last done."""
+    words: list[str] = []
+
+    def flush() -> None:
+        if words:
+            _append(node, " ".join(words) + " ")
+            words.clear()
+
+    for i in indices:
+        if i <= done:
+            continue
+        entries = work.apps.get(i, [])
+        for variant, readings, offset in entries:
+            flush()
+            _app(node, variant, readings, work.base.siglum)
+            _, end = _base_range(variant, work.base.siglum, offset)
+            done = max(done, end - 1)
+        if i <= done:
+            continue
+        flag = work.choices.get(i)
+        if flag is not None:
+            flush()
+            _choice(node, flag)
+            done = max(done, flag.end - 1)
+            continue
+        words.append(work.tokens[i].t)
+        done = i
+    flush()
+    if len(node) and node[-1].tail:
+        node[-1].tail = node[-1].tail.rstrip()
+    elif node.text:
+        node.text = node.text.rstrip()
+    return done
+
+
+def _base_range(variant: Variant, base: str, offset: int) -> tuple[int, int]:
+    reading = variant.reading(base)
+    if reading is None:
+        return offset, offset
+    return offset + reading.start, offset + reading.end
+
+
+def _append(node: etree._Element, text: str) -> None:
+    if len(node):
+        node[-1].tail = (node[-1].tail or "") + text
+    else:
+        node.text = (node.text or "") + text
+
+
+def _app(node: etree._Element, v: Variant, readings: dict[str, Sequence[ReadingToken]],
+         base: str) -> None:
+    app = _el(node, "app", type=v.type)
+    app.set(XML_ID, v.id)
+    groups: dict[str, list[str]] = {}
+    for r in v.readings:
+        groups.setdefault(r.text, []).append(r.siglum)
+    lemma_text = v.reading(v.lemma).text if v.reading(v.lemma) else ""
+    lem = _el(app, "lem", wit=" ".join(f"#{s}" for s in groups[lemma_text]), resp=MACHINE)
+    _reading_text(lem, readings[v.lemma], v.lemma)
+    for text, sigla in groups.items():
+        if text == lemma_text:
+            continue
+        rdg = _el(app, "rdg", wit=" ".join(f"#{s}" for s in sigla), cause=v.cause.value,
+                  cert=f"{v.confidence:.2f}", resp=MACHINE)
+        _reading_text(rdg, readings[sigla[0]], sigla[0])
+    _el(app, "note", v.evidence, type="evidence")
+
+
+def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: str) -> None:
+    """A reading's words; where the witness changes paragraph inside it, a milestone."""
+    words: list[str] = []
+    block = tokens[0].block if tokens else -1
+    for token in tokens:
+        if token.block != block:
+            _append(node, " ".join(words) + " ")
+            words = []
+            _el(node, "milestone", unit="paragraph", edRef=f"#{siglum}")
+            block = token.block
+        words.append(token.t)
+    if words:
+        _append(node, " ".join(words))
+
+
+def _choice(node: etree._Element, flag: Flag) -> None:
+    choice = _el(node, "choice")
+    _el(choice, "sic", flag.reading)
+    _el(choice, "corr", flag.suggestion, resp=MACHINE, cert=f"{flag.confidence:.2f}",
+        type=flag.cause.value)
+    _append(node, " ")
