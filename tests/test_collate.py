@@ -40,8 +40,8 @@ def covers_every_token_once(col) -> bool:
 
 
 def test_near_matching_pairs_damaged_words_with_their_counterparts() -> None:
-    a = toks("the Society for the Development of its Aviation and Chemical Industries was so large")
-    b = toks("the Society for the Development of its deviation and Chemical Industries was 80 large")
+    a = toks("the Society for the Development of its Aviation and Chemical Industries was so big")
+    b = toks("the Society for the Development of its deviation and Chemical Industries was 80 big")
     col = collate({"A": a, "B": b})
     assert covers_every_token_once(col)
     pairs = [readings(col, s) for s in col.variants()]
@@ -74,10 +74,11 @@ def test_three_witnesses_every_token_once() -> None:
 
 
 def test_anchored_alignment_equals_direct_alignment(monkeypatch: pytest.MonkeyPatch) -> None:
-    words = ("the workers of the soviet union had to stand in line for bread while the "
-             "bureaucracy bought its food in special stores closed to the public").split()
+    sentence = ("the workers of the soviet union had to stand in line for bread while the "
+                "bureaucracy bought its food in special stores closed to the public")
+    words = sentence.split(" ")
     a = toks(" ".join(f"{w} {i}" for i, w in enumerate(words * 4)))
-    damaged = [w for w in " ".join(f"{w} {i}" for i, w in enumerate(words * 4)).split()]
+    damaged = " ".join(f"{w} {i}" for i, w in enumerate(words * 4)).split()
     damaged[10] = "sovlet"
     del damaged[40:48]
     b = toks(" ".join(damaged))
