@@ -328,9 +328,9 @@ def _check_token(witness: Witness, tokens: Sequence[ReadingToken], i: int, lexic
     if i + 1 < len(tokens) and tokens[i + 1].line == t.line:
         nxt = re.sub(r"^[\W_]+|[\W_]+$", "", tokens[i + 1].t)
         joined = core + nxt
-        if (nxt and core.isalpha() and nxt.isalpha() and lexicon.is_word(joined)
+        if (nxt and core.isalpha() and nxt.isalpha() and not t.t.endswith((",", ".", ";", ":"))
                 and (not lexicon.is_word(core) or not lexicon.is_word(nxt))
-                and not t.t.endswith((",", ".", ";", ":"))):
+                and lexicon.is_word(joined)):
             return _flag(witness, tokens, i, i + 2, Cause.WORD_SPLIT, joined, 0.8,
                          f"'{core} {nxt}' is one word split by a space")
     if (re.fullmatch(r"[a-z]{1,2}\.", t.t) and core not in _ABBREVIATIONS

@@ -58,6 +58,7 @@ class Lexicon:
         self.freq = _frequencies(language)
         counts = Counter(w.lower() for w in corpus_words)
         self.corpus = {w for w, c in counts.items() if c >= min_corpus_count}
+        self._memo: dict[str, bool] = {}  # words repeat (Zipf): decide each once
 
     @classmethod
     def for_texts(cls, texts: Iterable[str], language: str = "en") -> Lexicon:
@@ -65,6 +66,12 @@ class Lexicon:
 
     def is_word(self, token: str) -> bool:
         """True for dictionary words, corpus vocabulary, and parts of hyphenated words."""
+        known = self._memo.get(token)
+        if known is None:
+            known = self._memo[token] = self._is_word(token)
+        return known
+
+    def _is_word(self, token: str) -> bool:
         core = token.strip(".,;:!?\"“”‘’()[]«»*").lower()
         if not core:
             return True
