@@ -25,6 +25,7 @@ from .model import (
     Cause,
     Flag,
     Furniture,
+    Gap,
     Match,
     MatchKind,
     Reading,
@@ -79,7 +80,10 @@ def classify_collation(collation: Collation, lexicon: Lexicon, *, match: str = "
 def _reading(collation: Collation, segment: Segment, siglum: str) -> Reading:
     start, end = segment.range_of(siglum)
     tokens = collation.tokens[siglum]
-    line = tokens[min(start, len(tokens) - 1)].line if tokens else 0
+    if start < end or start == 0:
+        line = tokens[min(start, len(tokens) - 1)].line if tokens else 0
+    else:  # an omission: where the text breaks off, the end of the preceding word
+        line = tokens[start - 1].line
     return Reading(siglum, _surface(tokens[start:end]), start, end, line)
 
 
@@ -158,11 +162,28 @@ def _both_present(collation: Collation, segment: Segment,
             return (Cause.WORD_JOIN, "orthographic", 0.9,
                     f"words run together in {', '.join(bad)}: {', '.join(nonwords[bad[0]])}",
                     bad)
+        one_word = [s for s in fewer if words[s] == 1 and all(_is_word(lexicon, t)
+                                                             for t in readings[s])]
+        if one_word and len(more) == 1:
+            return (Cause.WORD_SPLIT, "orthographic", 0.65,
+                    f"'{_surface(readings[one_word[0]])}' written as two words in {more[0]}",
+                    more)
         return (Cause.TYPOGRAPHY, "orthographic", 0.6,
                 "the same letters, spaced differently (both forms are words)", [])
     if junk:
         return (Cause.JUNK, "substantive", 0.85,
                 f"the reading of {', '.join(junk)} is cut by extraction junk", junk)
+    digits = [s for s in present if all(re.fullmatch(r"[\d.,]+", t.n) for t in readings[s])]
+    wordy = [s for s in present if all(t.n.isalpha() for t in readings[s])]
+    if digits and wordy:
+        confusion = _confusion(readings, digits[0], wordy[0])
+        if confusion:
+            return (Cause.OCR, "substantive", 0.85,
+                    f"'{_surface(readings[digits[0]])}' for '{_surface(readings[wordy[0]])}': "
+                    f"{confusion}", digits)
+        return (Cause.JUNK, "substantive", 0.7,
+                f"a number, '{_surface(readings[digits[0]])}', stands where "
+                f"{', '.join(wordy)} has words: debris of extraction", digits)
     bad = [s for s in present if nonwords[s]]
     good = [s for s in present if not nonwords[s]]
     pair = [_letters(readings[s]) for s in present[:2]]
@@ -232,6 +253,61 @@ def _lemma(base: str, sigla: list[str], corrupt: list[str],
     if not sound:
         return base
     return min(sound, key=lambda s: (rates.get(s, 0.0), s))
+
+
+def paragraph_flags(collation: Collation, rates: dict[str, float]) -> list[Flag]:
+    """Where the witnesses agree word for word but one starts a paragraph the other runs
+    on, the paragraphing differs: a paragraph glued to the previous one (or a spurious
+    break). The witness with the higher measured error rate is taken as the wrong one."""
+    flags = []
+    base = collation.base
+    for segment in collation.segments:
+        if not segment.agree:
+            continue
+        b0, b1 = segment.range_of(base)
+        for other in collation.sigla[1:]:
+            o0, _ = segment.range_of(other)
+            for k in range(1, b1 - b0):
+                tb, ub = collation.tokens[base][b0 + k - 1], collation.tokens[base][b0 + k]
+                to, uo = collation.tokens[other][o0 + k - 1], collation.tokens[other][o0 + k]
+                breaks = {base: tb.block != ub.block, other: to.block != uo.block}
+                if breaks[base] == breaks[other]:
+                    continue
+                glued = base if breaks[other] else other
+                wrong = max((base, other), key=lambda s: (rates.get(s, 0.0), s == glued))
+                token = ub if wrong == base else uo
+                what = ("runs on where the other starts a paragraph" if wrong == glued
+                        else "starts a paragraph the other runs on")
+                flags.append(Flag(_id("f", wrong, "para", token.line), wrong, token.line,
+                                  token.t, "(new paragraph)" if wrong == glued else "(join)",
+                                  Cause.STRUCTURE, "substantive", 0.6,
+                                  f"{wrong} {what} (the words agree): paragraphs glued or "
+                                  "split at a page boundary", (), "", token.t))
+    return flags
+
+
+def copies_are_dittography(variants: list[Variant], offsets: dict[str, int],
+                           matches: Iterable[Match]) -> list[Variant]:
+    """Text present in one witness only, when it is the second copy of a repeat that
+    detection found in that witness, is that witness's dittography, not a lacuna of the
+    others."""
+    copies = [(m.b.siglum, m.b.start, m.b.end) for m in matches
+              if m.kind is MatchKind.REPEAT and m.b.words >= 5]
+    out = []
+    for v in variants:
+        if v.cause is Cause.LACUNA:
+            present = [r for r in v.readings if r.text]
+            for r in present:
+                start, end = offsets[r.siglum] + r.start, offsets[r.siglum] + r.end
+                if any(s == r.siglum and a <= start and end <= b + 1 for s, a, b in copies):
+                    v = Variant(v.id, v.readings, next(x.siglum for x in v.readings
+                                                       if not x.text), Cause.DITTOGRAPHY,
+                                "substantive", 0.9, f"{end - start} words of {r.siglum} repeat "
+                                "a passage printed elsewhere in it (found by detection)",
+                                (r.siglum,), v.match)
+                    break
+        out.append(v)
+    return out
 
 
 def error_rates(variants: Iterable[Variant], sizes: dict[str, int]) -> dict[str, float]:
@@ -399,6 +475,19 @@ def furniture_flags(witness: Witness, first_line: int, last_line: int) -> list[F
                                   "substantive", 0.95,
                                   f"page {item.kind} inside a sentence: recorded as fw and "
                                   "removed from the reading text", (), "", item.text))
+    return flags
+
+
+def junk_flags(witness: Witness) -> list[Flag]:
+    """Extraction junk removed from the reading text (kept as gap): an editor confirms."""
+    flags = []
+    for block in witness.blocks:
+        for item in block.items:
+            if isinstance(item, Gap) and item.reason == "illegible":
+                flags.append(Flag(_id("f", witness.siglum, "gap", item.line, item.junk),
+                                  witness.siglum, item.line, item.junk, "(remove)", Cause.JUNK,
+                                  "substantive", 0.9, "extraction junk removed from the reading "
+                                  "text and kept as gap", (), "", item.junk))
     return flags
 
 

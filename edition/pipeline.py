@@ -259,9 +259,11 @@ def collate_and_classify(result: BuildResult, config: Config) -> None:
         variants = classify.classify_collation(collation, lexicon, match=match.id,
                                                error_rates=rates)
         offsets = {s: spans[s].start for s in order}
+        variants = classify.copies_are_dittography(variants, offsets, result.matches)
         result.collations.append((match, collation, offsets))
         result.variants += variants
         flags += classify.variant_flags(variants, sliced)
+        flags += classify.paragraph_flags(collation, rates)
         for v in variants:
             for r in v.readings:
                 covered[r.siglum].update(range(offsets[r.siglum] + r.start,
@@ -273,6 +275,7 @@ def collate_and_classify(result: BuildResult, config: Config) -> None:
         flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s])
         flags += classify.anomaly_flags(w)
         flags += classify.split_flags(w)
+        flags += classify.junk_flags(w)
     flags += classify.repeat_flags(result.matches, witnesses)
     unique: dict[str, Flag] = {}
     for flag in flags:

@@ -50,11 +50,14 @@ def iter_reading_tokens(witness: Witness) -> Iterator[ReadingToken]:
         if block.kind not in READING_KINDS:
             continue
         text, lines, gaps = _block_string(block.items)
-        for m in _TOKEN.finditer(text):
-            n = normalise(m.group())
-            if n:
-                touches = m.start() - 1 in gaps or m.end() in gaps
-                yield ReadingToken(m.group(), n, lines[m.start()], index, touches)
+        matches = [m for m in _TOKEN.finditer(text) if normalise(m.group())]
+        for k, m in enumerate(matches):
+            # a gap anywhere between this word and its neighbours: the word touches junk
+            before = matches[k - 1].end() if k else 0
+            after = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+            touches = any(before <= g < m.start() or m.end() <= g < after for g in gaps)
+            yield ReadingToken(m.group(), normalise(m.group()), lines[m.start()], index,
+                               touches)
 
 
 def reading_tokens(witness: Witness) -> list[ReadingToken]:

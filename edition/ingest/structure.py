@@ -147,6 +147,7 @@ def author_from_byline(line: str, number: int) -> MetaField | None:
 # text-showing and marked-content operators that are not also English words
 _PDF_OPS = {"Tj", "TJ", "Tf", "Td", "TD", "Tm", "T*", "Tc", "Tw", "Tz", "TL", "Tr", "Ts",
             "BDC", "EMC", "endobj", "endstream"}
+_DIGITS_AS_LETTERS = str.maketrans("0145836", "olasseb")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s|'s|’s)$", re.I)
 _VOWELS = set("aeiouyAEIOUY")
 
@@ -181,6 +182,9 @@ def junk_score(token: str, lexicon: Lexicon | None = None) -> int:
     parts = [p for p in re.split(r"[-–—/]", core) if p]
     compound = all(p.isalpha() or re.fullmatch(r"[\d.,½¼¾]+", p) or _ORDINAL.match(p)
                    for p in parts)
+    if (has_digit and has_alpha and lexicon is not None
+            and lexicon.is_word(core.translate(_DIGITS_AS_LETTERS))):
+        return 1  # f0und, 1abor, th4t: an OCR misreading, for the classifier
     if has_digit and has_alpha and not _ORDINAL.match(core) and not compound:
         if re.fullmatch(r"[A-Za-z]{1,2}\d{1,2}|\d+[A-Za-z]|[A-Za-z]\W\d|[a-z]{2,}\d[a-z]{2,}",
                         core):
