@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from .collate import Collation
-from .encode import MACHINE, _el
+from .encode import MACHINE, _el, _more_authorial
 from .model import BlockKind, Cause, Flag, Match, Variant, Witness
 from .tei import XML_ID
 from .tokens import ReadingToken
@@ -104,6 +104,10 @@ def _work(body: etree._Element, work: Work) -> None:
             node = _el(stack[-1][1], "quote", type="block")
         elif block.kind is BlockKind.NOTE:
             node = _el(stack[-1][1], "note", type="authorial", n=block.label)
+        elif block.kind is BlockKind.CLOSER and not _more_authorial(list(w.blocks), index):
+            node = _el(_el(stack[-1][1], "closer"), "dateline")
+        elif block.kind is BlockKind.CLOSER:
+            node = _el(stack[-1][1], "p", rend="dateline")
         else:
             node = _el(stack[-1][1], "p")
         node.set("corresp", f"#{w.siglum}")
@@ -127,6 +131,7 @@ def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> in
         for variant, readings, offset in entries:
             flush()
             _app(node, variant, readings, work.base.siglum)
+            _append(node, " ")  # the word space after the entry belongs to the text
             _, end = _base_range(variant, work.base.siglum, offset)
             done = max(done, end - 1)
         if i <= done:
@@ -197,6 +202,7 @@ def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: 
 
 def _choice(node: etree._Element, flag: Flag) -> None:
     choice = _el(node, "choice")
+    choice.set(XML_ID, f"c-{flag.id}")
     _el(choice, "sic", flag.reading)
     _el(choice, "corr", flag.suggestion, resp=MACHINE, cert=f"{flag.confidence:.2f}",
         type=flag.cause.value)

@@ -371,6 +371,11 @@ def single_witness_flags(witness: Witness, tokens: Sequence[ReadingToken], lexic
 def _flag(witness: Witness, tokens: Sequence[ReadingToken], start: int, end: int, cause: Cause,
           suggestion: str, confidence: float, why: str) -> Flag:
     reading = _surface(tokens[start:end])
+    if suggestion and end - start == 1 and not suggestion.startswith("("):
+        # the correction keeps the reading's punctuation: 'pissiors,' -> 'pissoirs,'
+        lead = re.match(r"^[\W_]*", reading).group()
+        trail = re.search(r"[\W_]*$", reading).group()
+        suggestion = lead + suggestion + trail
     return Flag(_id("f", witness.siglum, tokens[start].line, start, reading), witness.siglum,
                 tokens[start].line, reading, suggestion, cause,
                 "orthographic" if cause in (Cause.WORD_SPLIT, Cause.WORD_JOIN) else "substantive",

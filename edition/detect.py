@@ -48,7 +48,7 @@ class DetectOptions:
     max_hole: int = 2500  # longest hole bridged inside one passage (a lost page or two)
     hole_anchor: int = 20  # a hole is bridged only between matches at least this long
     parallel_words: int = 150  # cross-witness matches this long are parallels
-    doubled_max: int = 6  # longest doubled phrase looked for word by word
+    doubled_max: int = 12  # longest doubled phrase looked for word by word
 
     @classmethod
     def from_mapping(cls, values: dict) -> DetectOptions:

@@ -50,6 +50,18 @@ def _related_forms(word: str) -> set[str]:
     return forms
 
 
+_SHAPES = [set(p) for p in ("ae", "ao", "ce", "eo", "il", "lt", "nu", "mn", "hb", "co", "uv",
+                             "ft", "rn", "cl", "ij")]
+
+
+def _shape_confusion(word: str, candidate: str) -> bool:
+    """The candidate differs from the word by one letter of a similar shape."""
+    if len(word) != len(candidate):
+        return False
+    diff = [(a, b) for a, b in zip(word, candidate, strict=True) if a != b]
+    return len(diff) == 1 and {diff[0][0], diff[0][1]} in _SHAPES
+
+
 class Lexicon:
     """Decides whether a token is a word; knows the frequency of known words."""
 
@@ -98,4 +110,7 @@ class Lexicon:
         edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
         edits |= {a + c + b for a, b in splits for c in letters}
         known = [w for w in edits if w in self.freq or w in self.corpus]
-        return max(known, key=lambda w: (self.freq.get(w, 0), w)) if known else ""
+        if not known:
+            return ""
+        # letters OCR confuses by shape come first (sequal -> sequel, not sexual)
+        return max(known, key=lambda w: (_shape_confusion(word, w), self.freq.get(w, 0), w))

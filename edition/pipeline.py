@@ -127,7 +127,7 @@ def ingest_all(sources: list[Path], config: Config,
     return witnesses
 
 
-STAGES = ("ingest", "detect", "collate")
+STAGES = ("ingest", "detect", "collate", "render")
 EDITION_NAME = "edition"
 
 
@@ -230,9 +230,32 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         "matches": {kind: sum(1 for m in result.matches if m.kind.value == kind)
                     for kind in ("parallel", "repeat", "quotation")},
     })
+    if "render" in stages and "collate" in stages:
+        if progress:
+            progress("render the HTML edition", 0, 1)
+        start = time.perf_counter()
+        outputs.update(_render_html(outputs, config.output))
+        timings["render"] = time.perf_counter() - start
     write_all_atomic(outputs)
     result.written.extend(outputs)
     return result
+
+
+def _render_html(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
+    """The HTML site, rendered from the TEI and reports of this build (staged in a
+    temporary folder, so nothing is written to the output before everything succeeded)."""
+    import tempfile
+
+    from .render_html import render_site
+
+    with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
+        staged = Path(tmp)
+        for path, data in outputs.items():
+            target = staged / path.relative_to(out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        site = render_site(staged / "tei", staged / "report")
+    return {out / "html" / name: data for name, data in site.items()}
 
 
 def collate_and_classify(result: BuildResult, config: Config) -> None:

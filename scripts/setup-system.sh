@@ -4,7 +4,9 @@
 set -euo pipefail
 
 # poppler-utils: pdftotext/pdftoppm, to read PDFs back in tests and benchmarks.
-PACKAGES=(poppler-utils)
+PACKAGES=(poppler-utils
+  chromium  # headless browser for tests/browser and bench/render_html (playwright drives it; never `playwright install`)
+)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
