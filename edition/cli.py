@@ -205,6 +205,30 @@ def ingest(state: _State, sources: tuple[Path, ...], output: Path | None) -> Non
 
 
 @main.command()
+@click.option("--html", "html", is_flag=True, default=True,
+              help="Render the HTML site (the only renderer so far; the default).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The build's output folder (default: output, or [edition] output).")
+@click.pass_obj
+@_handle_errors
+def render(state: _State, html: bool, output: Path | None) -> None:
+    """Render output/tei and output/report of a build into the HTML site, output/html."""
+    from .errors import UsageError
+    from .render_html import render_site
+    from .tei import write_all_atomic
+
+    out = output or state.config().output
+    if not (out / "tei" / "edition.xml").is_file():
+        raise UsageError("no edition to render", path=out / "tei",
+                         hint="run `edition build` first")
+    site = render_site(out / "tei", out / "report")
+    write_all_atomic({out / "html" / name: data for name, data in site.items()})
+    if not state.quiet:
+        err.print(f"wrote {len(site)} files to {out / 'html'}", markup=False)
+    sys.exit(0)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--schema", type=click.Path(path_type=Path),
               help="tei_all.rng to use (default: the copy shipped with edition, or "
@@ -234,6 +258,41 @@ def validate(state: _State, paths: tuple[Path, ...], schema: Path | None,
     if unreadable and len(unreadable) == len(report.files):
         sys.exit(3)
     sys.exit(0 if report.ok else 1)
+
+
+@main.command("collate")
+@click.argument("witnesses", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--sigla", help="Sigla of the witnesses, comma-separated, in argument order "
+                              "(default: A,B,C...).")
+@click.option("--base", help="Siglum of the base witness (default: the first).")
+@click.option("--format", "fmt", type=click.Choice(["table", "tei", "collatex-json", "html"]),
+              default="table", show_default=True,
+              help="table (terminal), tei (TEI apparatus), collatex-json (CollateX's "
+                   "alignment table) or html (a self-contained page).")
+@click.option("-o", "--output", default="-", show_default=True,
+              help="File to write (atomically); - writes to standard output.")
+@click.option("--all", "show_all", is_flag=True,
+              help="table: show the agreeing text too, not only the variants.")
+@click.pass_obj
+@_handle_errors
+def collate_command(state: _State, witnesses: tuple[Path, ...], sigla: str | None,
+                    base: str | None, fmt: str, output: str, show_all: bool) -> None:
+    """Collate WITNESSES word by word (files, or one CollateX JSON file), as CollateX does.
+
+    Each file (text, HTML, PDF or TEI) is a witness; its whole reading text is aligned with
+    the base and every variant is classified (cause, type, confidence).
+    """
+    from .collatex import collate_paths, render, summary
+    from .tei import write_all_atomic
+
+    result = collate_paths(witnesses, sigla=sigla, base=base)
+    data = render(result, fmt, show_all=show_all)
+    if output == "-":
+        click.echo(data, nl=False)
+    else:
+        write_all_atomic({Path(output): data})
+        if not state.quiet:
+            err.print(f"wrote {output}: {summary(result)}", markup=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -213,9 +213,11 @@ def _merge_star(base: str, n_base: int, pair_ops: dict[str, list[Op]]) -> tuple[
     """Segments on base boundaries: for each base stretch, each witness's aligned range.
 
     Boundaries come from every pair's opcodes; insertions (text only in a witness) become
-    segments of their own, between base tokens."""
+    segments of their own, between base tokens. Each pair's opcodes are indexed once, so
+    merging costs O(n log n), not a rescan per boundary."""
     if not pair_ops:
         return (Segment(((base, 0, n_base),), True),) if n_base else ()
+    index = {s: _OpIndex(ops) for s, ops in pair_ops.items()}
     cuts = {0, n_base}
     for ops in pair_ops.values():
         for _, a0, a1, _, _ in ops:
@@ -223,52 +225,62 @@ def _merge_star(base: str, n_base: int, pair_ops: dict[str, list[Op]]) -> tuple[
     bounds = sorted(cuts)
     segments: list[Segment] = []
     for lo, hi in zip(bounds, [*bounds[1:], None], strict=True):
-        # insertions at lo (text of a witness placed before base token lo)
-        inserted = []
-        for s, ops in pair_ops.items():
-            for tag, a0, _, b0, b1 in ops:
-                if tag == "insert" and a0 == lo:
-                    inserted.append((s, b0, b1))
+        inserted = {s: ix.inserted[lo] for s, ix in index.items() if lo in ix.inserted}
         if inserted:
-            at = {s: (b0, b1) for s, b0, b1 in inserted}
             ranges = [(base, lo, lo)]
-            for s in pair_ops:
-                b0, b1 = at.get(s, (_pos(pair_ops[s], lo),) * 2)
+            for s, ix in index.items():
+                b0, b1 = inserted.get(s, (ix.position(lo),) * 2)
                 ranges.append((s, b0, b1))
             segments.append(Segment(tuple(ranges), False))
         if hi is None:
             break
         ranges = [(base, lo, hi)]
         agree = True
-        for s, ops in pair_ops.items():
-            b0, b1, tag = _map(ops, lo, hi)
+        for s, ix in index.items():
+            b0, b1, tag = ix.map(lo, hi)
             ranges.append((s, b0, b1))
             agree = agree and tag == "equal"
         segments.append(Segment(tuple(ranges), agree))
     return tuple(_join_agreeing(segments))
 
 
-def _pos(ops: list[Op], base_pos: int) -> int:
-    """Witness position at a base position (after any insertion there)."""
-    for tag, a0, a1, b0, b1 in ops:
-        if a0 <= base_pos < a1 or (a0 == base_pos and tag == "insert"):
-            if tag == "insert":
-                return b1
-            return b0 + (base_pos - a0 if tag == "equal" else 0)
-    return ops[-1][4] if ops else 0
+class _OpIndex:
+    """One witness's opcodes against the base, searchable by base position."""
 
+    def __init__(self, ops: list[Op]) -> None:
+        self.inserted = {a0: (b0, b1) for tag, a0, _, b0, b1 in ops if tag == "insert"}
+        self.spans = [op for op in ops if op[0] != "insert"]  # cover the base in order
+        self.starts = [op[1] for op in self.spans]
+        self.end = ops[-1][4] if ops else 0
 
-def _map(ops: list[Op], lo: int, hi: int) -> tuple[int, int, str]:
-    """Witness range and kind for the base stretch [lo, hi) (inside one opcode)."""
-    for tag, a0, a1, b0, b1 in ops:
-        if tag == "insert":
-            continue
-        if a0 <= lo and hi <= a1:
-            if tag == "equal":
-                return b0 + (lo - a0), b0 + (hi - a0), "equal"
-            # a replaced reading cut by another witness's boundary goes with its first part
-            return (b0, b1, tag) if lo == a0 else (b1, b1, tag)
-    return 0, 0, "delete"
+    def _op_at(self, pos: int) -> Op | None:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k >= 0 and self.spans[k][1] <= pos < self.spans[k][2]:
+            return self.spans[k]
+        return None
+
+    def position(self, base_pos: int) -> int:
+        """The witness position at a base position (after any insertion there)."""
+        if base_pos in self.inserted:
+            return self.inserted[base_pos][1]
+        op = self._op_at(base_pos)
+        if op is None:
+            return self.end
+        tag, a0, _, b0, b1 = op
+        if tag == "equal":
+            return b0 + (base_pos - a0)
+        return b0 if base_pos == a0 else b1  # inside a replacement: after its reading
+
+    def map(self, lo: int, hi: int) -> tuple[int, int, str]:
+        """Witness range and kind for the base stretch [lo, hi) (inside one opcode)."""
+        op = self._op_at(lo)
+        if op is None:
+            return self.end, self.end, "delete"
+        tag, a0, _, b0, b1 = op
+        if tag == "equal":
+            return b0 + (lo - a0), b0 + (hi - a0), "equal"
+        # a replaced reading cut by another witness's boundary goes with its first part
+        return (b0, b1, tag) if lo == a0 else (b1, b1, tag)
 
 
 def _join_agreeing(segments: list[Segment]) -> list[Segment]:

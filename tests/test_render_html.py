@@ -312,3 +312,22 @@ def test_markup_in_every_tei_slot_is_escaped(tmp_path: Path) -> None:
     _assert_inert(files)
     reading = html.fromstring(files["works/X.html"]).text_content()
     assert reading.count("<script>alert(1)</script>") >= 6
+
+
+def test_render_command_rewrites_the_site_of_a_build(corpus_build, tmp_path: Path) -> None:
+    """`edition render -o OUT` renders an existing build; without one it is a usage error."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from edition.cli import main
+
+    out = tmp_path / "out"
+    shutil.copytree(corpus_build.out / "tei", out / "tei")
+    shutil.copytree(corpus_build.out / "report", out / "report")
+    result = CliRunner().invoke(main, ["render", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "html" / "works" / "C.html").read_bytes() == (
+        corpus_build.out / "html" / "works" / "C.html").read_bytes()
+    missing = CliRunner().invoke(main, ["render", "-o", str(tmp_path / "none")])
+    assert missing.exit_code == 2 and "edition build" in missing.stderr
