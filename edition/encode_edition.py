@@ -36,12 +36,14 @@ def line_anchors(doc: etree._ElementTree) -> dict[int, str]:
 def encode_edition(witnesses: Sequence[Witness], matches: Sequence[Match],
                    anchors: Mapping[str, Mapping[int, str]], files: Mapping[str, str], *,
                    title: str, editor: str = "",
-                   works: Sequence[Work] = ()) -> etree._ElementTree:
+                   works: Sequence[Work] = (),
+                   regularisations: Mapping[str, Mapping[str, int]] | None = None,
+                   ) -> etree._ElementTree:
     """The edition file; `anchors` maps siglum -> line_anchors of its witness file, `files`
     siglum -> the witness file's name."""
     root = etree.Element(tei("TEI"), nsmap=NSMAP)
     root.set(XML_LANG, witnesses[0].language if witnesses else "en")
-    _header(root, witnesses, files, title, editor, len(matches))
+    _header(root, witnesses, files, title, editor, len(matches), regularisations or {})
     text = _el(root, "text")
     body = _el(text, "body")
     if works:
@@ -60,7 +62,8 @@ def encode_edition(witnesses: Sequence[Witness], matches: Sequence[Match],
 
 
 def _header(root: etree._Element, witnesses: Sequence[Witness], files: Mapping[str, str],
-            title: str, editor: str, n_matches: int) -> None:
+            title: str, editor: str, n_matches: int,
+            regularisations: Mapping[str, Mapping[str, int]]) -> None:
     header = _el(root, "teiHeader")
     file_desc = _el(header, "fileDesc")
     title_stmt = _el(file_desc, "titleStmt")
@@ -89,6 +92,19 @@ def _header(root: etree._Element, witnesses: Sequence[Witness], files: Mapping[s
     encoding = _el(header, "encodingDesc")
     app = _el(_el(encoding, "appInfo"), "application", ident="edition", version=__version__)
     _el(app, "label", "edition")
+    if regularisations:
+        decl = _el(encoding, "editorialDecl")
+        norm = _el(decl, "normalization", method="silent")
+        rules = sorted({r for counts in regularisations.values() for r in counts})
+        para = _el(norm, "p", "Witnesses are compared word by word in a normalised form; "
+                   f"the rules applied ([collate] normalise in edition.toml): "
+                   f"{', '.join(rules)}. Each witness file keeps every word as printed; the "
+                   "forms compared differ from them only by these rules. Tokens each rule "
+                   "changed, per witness:")
+        table = _el(para, "list", type="regularisations")
+        for siglum, counts in sorted(regularisations.items()):
+            _el(table, "item", f"{siglum}: " + ", ".join(
+                f"{rule} {counts[rule]}" for rule in sorted(counts)), corresp=f"#{siglum}")
     _el(encoding, "variantEncoding", method="parallel-segmentation", location="internal")
     rev = _el(header, "revisionDesc")
     _el(rev, "change", f"Duplicated passages detected automatically: {n_matches} matches.",

@@ -20,7 +20,7 @@ from .config import Config
 from .detect import DetectOptions, detect
 from .encode import encode_witness, serialise
 from .encode_edition import encode_edition, line_anchors
-from .errors import EditionError, InputError, UsageError
+from .errors import ConfigError, EditionError, InputError, UsageError
 from .ingest import ingest_source
 from .lexicon import Lexicon
 from .model import (
@@ -38,7 +38,7 @@ from .model import (
 from .report import jsonl, write_json
 from .resources import schema_asset
 from .tei import parse_xml, write_all_atomic
-from .tokens import ReadingToken, reading_tokens
+from .tokens import DEFAULT_RULES, ReadingToken, check_rules, reading_tokens, regularisations
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -50,6 +50,7 @@ class BuildResult:
     collations: list[tuple[Match, Collation, dict[str, int]]] = field(default_factory=list)
     variants: list[Variant] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    regularisations: dict[str, dict[str, int]] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
     warnings: list[str] = field(default_factory=list)
@@ -191,12 +192,13 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         files = {siglum: f"{name}.xml" for siglum, name in names.items()}
         works = []
         if "collate" in stages:
-            tokens = {w.siglum: reading_tokens(w) for w in witnesses}
+            tokens = {w.siglum: reading_tokens(w, collate_rules(config)) for w in witnesses}
             works = plan_works(witnesses, tokens, result.collations, result.variants,
                                result.flags)
         documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
                                                  title=config.title, editor=config.editor,
-                                                 works=works)
+                                                 works=works,
+                                                 regularisations=result.regularisations)
     if validate:
         from .validate import validate_tree  # the only validation entry point
 
@@ -261,7 +263,9 @@ def _render_html(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
 def collate_and_classify(result: BuildResult, config: Config) -> None:
     """Collate every parallel passage, classify its variants, and gather every flag."""
     witnesses = {w.siglum: w for w in result.witnesses}
-    tokens = {s: reading_tokens(w) for s, w in witnesses.items()}
+    rules = collate_rules(config)
+    tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
+    result.regularisations = {s: regularisations(tokens[s], rules) for s in witnesses}
     lexicon = Lexicon.for_texts(t.t for seq in tokens.values() for t in seq)
     covered: dict[str, set[int]] = {s: set() for s in witnesses}
     flags: list[Flag] = []
@@ -304,6 +308,16 @@ def collate_and_classify(result: BuildResult, config: Config) -> None:
     for flag in flags:
         unique.setdefault(flag.id, flag)
     result.flags = sorted(unique.values(), key=lambda f: (f.siglum, f.line, f.id))
+
+
+def collate_rules(config: Config) -> frozenset[str]:
+    """The normalisation rules of [collate] in edition.toml (checked), or the defaults."""
+    options = config.options("collate")
+    unknown = sorted(set(options) - {"normalise"})
+    if unknown:
+        raise ConfigError(f"unknown [collate] option(s): {', '.join(unknown)}",
+                          path=config.path, hint="known: normalise")
+    return check_rules(options.get("normalise", DEFAULT_RULES))
 
 
 def flag_row(f: Flag, sources: dict[str, str]) -> dict:

@@ -190,3 +190,40 @@ def test_many_witnesses_positions_never_step_back() -> None:
             witnesses[siglum] = w
         col = collate({s: toks(" ".join(w)) for s, w in witnesses.items()})
         assert covers_every_token_once(col), seed
+
+
+def test_normalisation_rules_are_configurable_and_recorded(tmp_path) -> None:
+    """[collate] normalise chooses the rules; a typo is a configuration error; the edition
+    records how many tokens each rule changed in each witness."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from edition.cli import main
+    from edition.tokens import DEFAULT_RULES, normalise
+
+    from .conftest import SOURCES
+
+    assert normalise("G.P.U.!") == "g.p.u"
+    assert normalise("G.P.U.!", DEFAULT_RULES | {"abbreviations"}) == "gpu"
+    assert normalise("“Soviet", frozenset({"case"})) == "“soviet"
+    src = tmp_path / "sources"
+    src.mkdir()
+    for name in ("002_58ccb17ca8d2a55e.txt", "003_a62227af89236541.txt"):
+        shutil.copy(SOURCES / name, src / name)
+    rules = '"case", "quotes", "dashes", "ligatures", "punctuation", "unicode", "abbreviations"'
+    (tmp_path / "edition.toml").write_text(f"[collate]\nnormalise = [{rules}]\n")
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "edition.toml"), "build",
+                                       str(src), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    tree = etree.parse(str(tmp_path / "out" / "tei" / "edition.xml"))
+    readings = {"".join(r.itertext()) for r in tree.iterfind(".//tei:rdg", TEI_NS)}
+    assert not any("G.P.U" in r or r.startswith("GPU") for r in readings)  # regularised
+    items = [i.text for i in tree.iterfind(".//tei:normalization//tei:item", TEI_NS)]
+    # the book is witness A here (two sources, sigla in file-name order)
+    counts = dict(part.rsplit(" ", 1) for part in items[0].split(": ", 1)[1].split(", "))
+    assert items[0].startswith("A: ") and int(counts["abbreviations"]) > 0
+    (tmp_path / "edition.toml").write_text('[collate]\nnormalise = ["caps"]\n')
+    bad = CliRunner().invoke(main, ["--config", str(tmp_path / "edition.toml"), "build",
+                                    str(src), "-o", str(tmp_path / "out2")])
+    assert bad.exit_code == 2 and "caps" in bad.stderr
