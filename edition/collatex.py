@@ -36,25 +36,12 @@ from .errors import InputError, UsageError
 from .ingest import ingest_source, read_source_bytes
 from .lexicon import Lexicon
 from .model import Cause, Reading, Variant
-from .tei import TEI_NS
 from .tokens import ReadingToken, normalise, reading_tokens
 
 FORMATS = ("table", "tei", "collatex-json", "html")
 ELIDE_WORDS = 24  # in the table, longer readings show their first and last words only
-MACHINE = "#edition"
-TEI_ALL_PI = ('href="https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" '
-              'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"')
-# the TEI frame holds constants only: every text taken from a source is set through lxml
-_TEI_TEMPLATE = f"""<TEI xmlns="{TEI_NS}" xml:lang="en"><teiHeader><fileDesc><titleStmt>
-<title type="main"/><respStmt xml:id="edition">
-<resp>automatic collation and classification of variants</resp><name/></respStmt>
-</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><listWit/></sourceDesc>
-</fileDesc><encodingDesc><appInfo><application ident="edition"><label>edition</label>
-</application></appInfo><variantEncoding method="parallel-segmentation" location="internal"/>
-</encodingDesc></teiHeader><text><body/></text></TEI>"""
 _WORD = re.compile(r"[^\s—–―]+")  # the word boundaries of edition.tokens (dashes separate)
 _SIGLUM = re.compile(r"[^\s,#]+")
-_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from lxml import etree
 from . import __version__
 from .collate import Collation, Segment
 from .collatex import ELIDE_WORDS, CollationResult, _describe, _elided, _reading, _text
+from .encode import MACHINE, SCHEMA_PIS
 from .model import Variant
 from .tei import NS, TEI_NS, XML_ID, tei, xml_safe
 
-MACHINE = "#edition"
-TEI_ALL_PI = ('href="https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" '
-              'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"')
+TEI_ALL_PI = SCHEMA_PIS[0]  # only tei_all: this standalone file has no Schematron beside it
 # the TEI frame holds constants only: every text taken from a source is set through lxml
 _TEI_TEMPLATE = f"""<TEI xmlns="{TEI_NS}" xml:lang="en"><teiHeader><fileDesc><titleStmt>
 <title type="main"/><respStmt xml:id="edition">
