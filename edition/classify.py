@@ -369,9 +369,9 @@ def single_witness_flags(witness: Witness, tokens: Sequence[ReadingToken], lexic
 
 
 def _flag(witness: Witness, tokens: Sequence[ReadingToken], start: int, end: int, cause: Cause,
-          suggestion: str, confidence: float, why: str) -> Flag:
+          suggestion: str, confidence: float, why: str, keep_punctuation: bool = True) -> Flag:
     reading = _surface(tokens[start:end])
-    if suggestion and end - start == 1 and not suggestion.startswith("("):
+    if keep_punctuation and suggestion and end - start == 1 and not suggestion.startswith("("):
         # the correction keeps the reading's punctuation: 'pissiors,' -> 'pissoirs,'
         lead = re.match(r"^[\W_]*", reading).group()
         trail = re.search(r"[\W_]*$", reading).group()
@@ -417,7 +417,7 @@ def _check_token(witness: Witness, tokens: Sequence[ReadingToken], i: int, lexic
     if (re.fullmatch(r"[a-z]{1,2}\.", t.t) and core not in _ABBREVIATIONS
             and i + 1 < len(tokens) and tokens[i + 1].t[:1].islower()):
         return _flag(witness, tokens, i, i + 1, Cause.OCR, core, 0.6,
-                     f"a full stop inside a sentence after '{core}'")
+                     f"a full stop inside a sentence after '{core}'", keep_punctuation=False)
     if (core.isalpha() and core.islower() and len(core) >= 5 and not lexicon.is_word(core)
             and not _unknown_neighbour(tokens, i, lexicon)):
         suggestion = lexicon.suggest(core)

@@ -21,6 +21,7 @@ from rich.table import Table
 from . import __version__
 from .config import Config, load_config
 from .errors import EditionError
+from .review.commands import COMMANDS as _REVIEW_COMMANDS
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay on one line
 out = Console(highlight=False, soft_wrap=True)
@@ -293,6 +294,11 @@ def collate_command(state: _State, witnesses: tuple[Path, ...], sigla: str | Non
         write_all_atomic({Path(output): data})
         if not state.quiet:
             err.print(f"wrote {output}: {summary(result)}", markup=False)
+
+
+# review of flagged corruptions: edition flags, edition decide, edition decisions export|import
+for _command in _REVIEW_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

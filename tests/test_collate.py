@@ -227,3 +227,9 @@ def test_normalisation_rules_are_configurable_and_recorded(tmp_path) -> None:
     bad = CliRunner().invoke(main, ["--config", str(tmp_path / "edition.toml"), "build",
                                     str(src), "-o", str(tmp_path / "out2")])
     assert bad.exit_code == 2 and "caps" in bad.stderr
+
+
+def test_stray_full_stop_suggestion_drops_the_stop(flags) -> None:
+    """'hang a. tablet' (000 line 147): the correction is 'a', without the stop."""
+    stop = next(r for r in flags if r["witness"] == "A" and r["line"] == 147)
+    assert stop["reading"] == "a." and stop["suggestion"] == "a"
