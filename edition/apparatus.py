@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -36,12 +37,13 @@ class Work:
     apps: dict[int, list[tuple[Variant, dict[str, Sequence[ReadingToken]], int]]] = field(
         default_factory=dict)
     choices: dict[int, Flag] = field(default_factory=dict)
+    decisions: dict[str, Any] = field(default_factory=dict)  # variant or flag id -> Decision
 
 
 def plan_works(witnesses: Sequence[Witness], tokens: dict[str, Sequence[ReadingToken]],
                collations: Sequence[tuple[Match, Collation, dict[str, int]]],
                variants: Sequence[Variant], flags: Sequence[Flag],
-               contained: float = 0.8) -> list[Work]:
+               decisions: dict[str, Any] | None = None, contained: float = 0.8) -> list[Work]:
     """Group witnesses into works and place every variant and correction in its work."""
     by_siglum = {w.siglum: w for w in witnesses}
     inside: dict[str, str] = {}
@@ -66,6 +68,11 @@ def plan_works(witnesses: Sequence[Witness], tokens: dict[str, Sequence[ReadingT
             readings = {s: collation.reading(segment, s) for s in collation.sigla}
             at = offsets[collation.base] + start
             work.apps.setdefault(at, []).append((variant, readings, offsets[collation.base]))
+    decisions = decisions or {}
+    by_variant = {f.variant: decisions[f.id] for f in flags if f.variant and f.id in decisions}
+    for work in works.values():
+        work.decisions = {**by_variant, **{f.id: decisions[f.id] for f in flags
+                                           if f.id in decisions and not f.variant}}
     for flag in flags:
         work = works.get(flag.siglum)
         if (work is not None and flag.start >= 0 and flag.cause in _CHOICE_CAUSES
@@ -130,16 +137,17 @@ def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> in
         entries = work.apps.get(i, [])
         for variant, readings, offset in entries:
             flush()
-            _app(node, variant, readings, work.base.siglum)
+            _app(node, variant, readings, work.base.siglum, work.decisions.get(variant.id))
             _append(node, " ")  # the word space after the entry belongs to the text
             _, end = _base_range(variant, work.base.siglum, offset)
             done = max(done, end - 1)
         if i <= done:
             continue
         flag = work.choices.get(i)
-        if flag is not None:
+        decision = work.decisions.get(flag.id) if flag is not None else None
+        if flag is not None and not (decision is not None and decision.status == "rejected"):
             flush()
-            _choice(node, flag)
+            _choice(node, flag, decision)
             done = max(done, flag.end - 1)
             continue
         words.append(work.tokens[i].t)
@@ -166,16 +174,28 @@ def _append(node: etree._Element, text: str) -> None:
         node.text = (node.text or "") + text
 
 
+def reviewer_id(name: str) -> str:
+    """The xml:id of a reviewer (declared in the edition's titleStmt)."""
+    return "rev-" + ("".join(c if c.isalnum() else "-" for c in name).strip("-") or "anonymous")
+
+
 def _app(node: etree._Element, v: Variant, readings: dict[str, Sequence[ReadingToken]],
-         base: str) -> None:
+         base: str, decision: Any = None) -> None:
     app = _el(node, "app", type=v.type)
     app.set(XML_ID, v.id)
     groups: dict[str, list[str]] = {}
     for r in v.readings:
         groups.setdefault(r.text, []).append(r.siglum)
     lemma_text = v.reading(v.lemma).text if v.reading(v.lemma) else ""
-    lem = _el(app, "lem", wit=" ".join(f"#{s}" for s in groups[lemma_text]), resp=MACHINE)
-    _reading_text(lem, readings[v.lemma], v.lemma)
+    emended = decision is not None and decision.status == "emended"
+    if emended:  # the editor's text is the lemma; the machine's choice stays as a reading
+        _el(app, "lem", decision.emendation or "", resp=f"#{reviewer_id(decision.reviewer)}")
+        keep = _el(app, "rdg", wit=" ".join(f"#{s}" for s in groups[lemma_text]),
+                   resp=MACHINE, type=v.type, subtype="machine-lemma")
+        _reading_text(keep, readings[v.lemma], v.lemma)
+    else:
+        lem = _el(app, "lem", wit=" ".join(f"#{s}" for s in groups[lemma_text]), resp=MACHINE)
+        _reading_text(lem, readings[v.lemma], v.lemma)
     for text, sigla in groups.items():
         if text == lemma_text:
             continue
@@ -183,6 +203,19 @@ def _app(node: etree._Element, v: Variant, readings: dict[str, Sequence[ReadingT
                   cert=f"{v.confidence:.2f}", resp=MACHINE)
         _reading_text(rdg, readings[sigla[0]], sigla[0])
     _el(app, "note", v.evidence, type="evidence")
+    if decision is not None:
+        _review_note(app, decision)
+
+
+def _review_note(parent: etree._Element, decision: Any) -> None:
+    """The editor's verdict beside the machine's assertion, which is never erased."""
+    text = f"{decision.status} by {decision.reviewer}"
+    if decision.emendation:
+        text += f": {decision.emendation}"
+    if decision.note:
+        text += f" ({decision.note})"
+    _el(parent, "note", text, type="review", subtype=decision.status,
+        resp=f"#{reviewer_id(decision.reviewer)}")
 
 
 def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: str) -> None:
@@ -200,10 +233,15 @@ def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: 
         _append(node, " ".join(words))
 
 
-def _choice(node: etree._Element, flag: Flag) -> None:
+def _choice(node: etree._Element, flag: Flag, decision: Any = None) -> None:
     choice = _el(node, "choice")
     choice.set(XML_ID, f"c-{flag.id}")
     _el(choice, "sic", flag.reading)
-    _el(choice, "corr", flag.suggestion, resp=MACHINE, cert=f"{flag.confidence:.2f}",
-        type=flag.cause.value)
+    if decision is not None and decision.status == "emended":
+        _el(choice, "corr", decision.emendation or "", resp=f"#{reviewer_id(decision.reviewer)}",
+            type=flag.cause.value)
+    else:
+        resp = MACHINE if decision is None else f"{MACHINE} #{reviewer_id(decision.reviewer)}"
+        _el(choice, "corr", flag.suggestion, resp=resp, cert=f"{flag.confidence:.2f}",
+            type=flag.cause.value)
     _append(node, " ")

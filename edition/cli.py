@@ -109,7 +109,8 @@ def main(ctx: click.Context, verbose: int, quiet: bool, config_path: Path | None
 
 
 def _run_build(state: _State, sources: tuple[Path, ...], output: Path | None,
-               validate: bool, stages: tuple[str, ...] | None = None) -> int:
+               validate: bool, stages: tuple[str, ...] | None = None,
+               strict: bool = False) -> int:
     from .pipeline import STAGES, build
 
     config = state.config()
@@ -129,6 +130,10 @@ def _run_build(state: _State, sources: tuple[Path, ...], output: Path | None,
     if result.problems:
         err.print(f"{len(result.problems)} validation error(s) in the generated TEI",
                   markup=False)
+        return 1
+    if strict and result.open_flags:
+        err.print(f"--strict: {result.open_flags} flag(s) still open (review them with "
+                  "`edition flags` and `edition decide`)", markup=False)
         return 1
     return 0
 
@@ -163,11 +168,15 @@ def _summary(result: Any) -> None:
               help="Output folder (default: output, or [edition] output in edition.toml).")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Validate every TEI file against tei_all and the project's rules.")
+@click.option("--strict", is_flag=True,
+              help="Exit 1 while any flagged corruption is still open (not reviewed).")
 @click.pass_obj
 @_handle_errors
-def build(state: _State, sources: tuple[Path, ...], output: Path | None, validate: bool) -> None:
-    """Build the whole edition from SOURCES (default: the sources folder)."""
-    sys.exit(_run_build(state, sources, output, validate))
+def build(state: _State, sources: tuple[Path, ...], output: Path | None, validate: bool,
+          strict: bool) -> None:
+    """Build the whole edition from SOURCES (default: the sources folder), applying the
+    editors' review decisions (output/review/decisions.sqlite) on every build."""
+    sys.exit(_run_build(state, sources, output, validate, strict=strict))
 
 
 def _match_summary(result: Any) -> None:

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import classify
 from .apparatus import plan_works
@@ -51,6 +52,12 @@ class BuildResult:
     variants: list[Variant] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     regularisations: dict[str, dict[str, int]] = field(default_factory=dict)
+    decisions: dict[str, Any] = field(default_factory=dict)  # flag id -> current Decision
+    orphans: list[Any] = field(default_factory=list)  # decisions whose passage is gone
+
+    @property
+    def open_flags(self) -> int:
+        return sum(1 for f in self.flags if f.id not in self.decisions)
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
     warnings: list[str] = field(default_factory=list)
@@ -187,6 +194,7 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
                 progress("collate and classify", 0, 1)
             start = time.perf_counter()
             collate_and_classify(result, config)
+            apply_review(result, config)
             timings["collate"] = time.perf_counter() - start
         anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
         files = {siglum: f"{name}.xml" for siglum, name in names.items()}
@@ -194,11 +202,12 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         if "collate" in stages:
             tokens = {w.siglum: reading_tokens(w, collate_rules(config)) for w in witnesses}
             works = plan_works(witnesses, tokens, result.collations, result.variants,
-                               result.flags)
+                               result.flags, result.decisions)
         documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
                                                  title=config.title, editor=config.editor,
                                                  works=works,
-                                                 regularisations=result.regularisations)
+                                                 regularisations=result.regularisations,
+                                                 decisions=result.decisions)
     if validate:
         from .validate import validate_tree  # the only validation entry point
 
@@ -221,7 +230,8 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     outputs[report / "cleanup.jsonl"] = jsonl(_cleanup_rows(witnesses))
     if "collate" in stages:
         sources_by = {w.siglum: w.source_name for w in witnesses}
-        outputs[report / "flags.jsonl"] = jsonl(flag_row(f, sources_by) for f in result.flags)
+        outputs[report / "flags.jsonl"] = jsonl(
+            flag_row(f, sources_by, result.decisions.get(f.id)) for f in result.flags)
     if "detect" in stages:
         sources_by = {w.siglum: w.source_name for w in witnesses}
         outputs[report / "duplicates.jsonl"] = jsonl(
@@ -320,8 +330,42 @@ def collate_rules(config: Config) -> frozenset[str]:
     return check_rules(options.get("normalise", DEFAULT_RULES))
 
 
-def flag_row(f: Flag, sources: dict[str, str]) -> dict:
-    """One row of flags.jsonl (DESIGN §5 fields first)."""
+def apply_review(result: BuildResult, config: Config) -> None:
+    """The editors' decisions (output/review/decisions.sqlite), matched to this build's flags
+    by content; a decision whose passage is gone is reported, never dropped."""
+    from .review.anchor import anchors
+    from .review.store import DecisionStore, default_path, review_state
+
+    path = default_path(config.output)
+    if not path.exists():
+        return
+    sources = {w.siglum: w.source_name for w in result.witnesses}
+    rows = [flag_row(f, sources) for f in result.flags]
+    keys = anchors(rows)
+    for row in rows:
+        row["anchor"] = keys[row["id"]]
+    with DecisionStore(path) as store:
+        state = review_state(rows, store)
+    result.decisions = dict(state.applied)
+    result.orphans = list(state.orphans)
+    for d in result.orphans:
+        result.warnings.append(f"orphaned decision #{d.id} ({d.status} by {d.reviewer}) on "
+                               f"{d.witness} '{d.reading}': its passage is no longer in the "
+                               "sources (kept in the store)")
+
+
+def flag_row(f: Flag, sources: dict[str, str], decision: Any = None) -> dict:
+    """One row of flags.jsonl (DESIGN §5 fields first); status from the editors' decision."""
+    row = _flag_fields(f, sources)
+    if decision is not None:
+        row["status"] = decision.status
+        row["decision"] = {"id": decision.id, "status": decision.status,
+                           "reviewer": decision.reviewer, "emendation": decision.emendation,
+                           "note": decision.note, "created": decision.created}
+    return row
+
+
+def _flag_fields(f: Flag, sources: dict[str, str]) -> dict:
     return {
         "id": f.id, "witness": f.siglum, "source": sources[f.siglum], "line": f.line,
         "reading": f.reading, "suggestion": f.suggestion, "cause": str(f.cause),
