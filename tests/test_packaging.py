@@ -7,6 +7,7 @@ validates a file with the vendored tei_all: what a user gets after `pip install`
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,9 +21,14 @@ from .conftest import FIXTURES, REPO
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # build from a clean copy: setuptools reuses a checkout's build/ folder, whose stale
+    # files once hid a package missing from pyproject's list
+    tree = tmp_path_factory.mktemp("tree") / "repo"
+    shutil.copytree(REPO, tree, ignore=shutil.ignore_patterns(
+        "build", ".venv", "output", "*.egg-info", ".git", "__pycache__", ".*_cache"))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(REPO)],
+         "--wheel-dir", str(out), str(tree)],
         check=True, capture_output=True, text=True,
     )
     return next(out.glob("*.whl"))
@@ -33,6 +39,12 @@ def test_wheel_ships_schema_and_style_assets(wheel: Path) -> None:
     for asset in ("tei_all.rng", "edition.rng", "edition.sch"):
         assert f"edition/schema_assets/{asset}" in names
     assert "edition/style_assets/__init__.py" in names
+    # every subpackage of the source tree is in the wheel (a missing one broke review once)
+    source = REPO / "edition"
+    for init in source.rglob("__init__.py"):
+        assert f"edition/{init.relative_to(source).as_posix()}" in names, init
+    for template in (source / "templates").iterdir():
+        assert f"edition/templates/{template.name}" in names, template.name
 
 
 def test_installed_package_validates_with_its_own_schema(wheel: Path, tmp_path: Path) -> None:
@@ -42,6 +54,7 @@ def test_installed_package_validates_with_its_own_schema(wheel: Path, tmp_path: 
         "import edition, sys\n"
         "from pathlib import Path\n"
         f"assert Path(edition.__file__).is_relative_to({str(site)!r}), edition.__file__\n"
+        "import edition.cli, edition.review.app, edition.render_html  # every stage imports\n"
         "from edition.validate import tei_all_path, validate_paths\n"
         "print(tei_all_path())\n"
         "report = validate_paths([Path(sys.argv[1])])\n"

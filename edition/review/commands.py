@@ -1,4 +1,4 @@
-"""CLI for reviewing flags: `edition flags`, `edition decide`, `edition decisions`.
+"""CLI for reviewing flags: `edition flags`, `decide`, `decisions`, `review` (web app).
 
 Registered on the main group by `edition.cli` (`main.add_command(...)`). This module
 imports nothing from `edition.cli` at import time (cli imports it); the consoles and
@@ -270,4 +270,41 @@ def import_command(file: Path, output: Path | None, store: Path | None) -> None:
     sys.exit(0)
 
 
-COMMANDS = (flags_command, decide_command, decisions_group)
+# -- edition review ------------------------------------------------------------------------
+@click.command("review")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="The port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The interface to listen on; only this machine by default.")
+@click.option("--reviewer", help="Who decides (default: $EDITION_REVIEWER, else the login "
+                                 "name); the page lets each reviewer change it.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help=_OUTPUT_HELP)
+@click.option("--store", type=click.Path(path_type=Path), help=_STORE_HELP)
+@_handle_errors
+def review_command(port: int, host: str, reviewer: str | None, output: Path | None,
+                   store: Path | None) -> None:
+    """Review the flags of a build in a local web app (and its JSON API) until Ctrl-C."""
+    from .app import address, make_server
+
+    _, err = _consoles()
+    folder = _output(output)
+    who = reviewer if reviewer is not None else default_reviewer()
+    with _open_store(_store_path(folder, store)) as decisions:
+        server = make_server(folder, decisions, host=host, port=port, reviewer=who)
+        app = server.app  # type: ignore[attr-defined]
+        click.echo(f"Reviewing {len(app.flags)} flags of {folder} at {address(server)}")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"warning: listening on {host}: other machines can reach this app",
+                      markup=False)
+        if not _quiet():
+            err.print("press Ctrl-C to stop", markup=False)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+    sys.exit(0)
+
+
+COMMANDS = (flags_command, decide_command, decisions_group, review_command)
