@@ -123,7 +123,8 @@ def _verdict(collation: Collation, segment: Segment,
         fragments = [s for s in present
                      if not any(_is_word(lexicon, t) for t in readings[s])]
         if fragments and longest <= 3:
-            junky = any(t.junk for s in fragments for t in readings[s])
+            junky = any(t.junk for s in fragments for t in readings[s]) or any(
+                _junk_region(collation, segment, s) for s in fragments)
             return (Cause.JUNK if junky else Cause.OCR, "substantive", 0.75,
                     f"'{text}' in {', '.join(fragments)} is no word: a fragment of damaged text",
                     fragments)
@@ -173,6 +174,11 @@ def _both_present(collation: Collation, segment: Segment,
     if junk:
         return (Cause.JUNK, "substantive", 0.85,
                 f"the reading of {', '.join(junk)} is cut by extraction junk", junk)
+    in_junk = [s for s in present if nonwords[s] and _junk_region(collation, segment, s)]
+    if in_junk:
+        return (Cause.JUNK, "substantive", 0.8,
+                f"'{_surface(readings[in_junk[0]])}' is damaged inside a stretch of extraction "
+                f"junk in {', '.join(in_junk)}", in_junk)
     digits = [s for s in present if all(re.fullmatch(r"[\d.,]+", t.n) for t in readings[s])]
     wordy = [s for s in present if all(t.n.isalpha() for t in readings[s])]
     if digits and wordy:
@@ -232,6 +238,13 @@ def _junk_near(collation: Collation, segment: Segment, siglum: str) -> bool:
     start, _ = segment.range_of(siglum)
     tokens = collation.tokens[siglum]
     return any(tokens[i].junk for i in (start - 1, start) if 0 <= i < len(tokens))
+
+
+def _junk_region(collation: Collation, segment: Segment, siglum: str, reach: int = 12) -> bool:
+    """Extraction junk within a few words of the reading, in the same witness."""
+    start, end = segment.range_of(siglum)
+    tokens = collation.tokens[siglum]
+    return any(t.junk for t in tokens[max(0, start - reach):end + reach])
 
 
 def _doubles_neighbour(collation: Collation, segment: Segment, siglum: str) -> bool:

@@ -147,7 +147,7 @@ def author_from_byline(line: str, number: int) -> MetaField | None:
 # text-showing and marked-content operators that are not also English words
 _PDF_OPS = {"Tj", "TJ", "Tf", "Td", "TD", "Tm", "T*", "Tc", "Tw", "Tz", "TL", "Tr", "Ts",
             "BDC", "EMC", "endobj", "endstream"}
-_DIGITS_AS_LETTERS = str.maketrans("0145836", "olasseb")
+_DIGITS_AS_LETTERS = str.maketrans("01458369", "olassebs")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s|'s|’s)$", re.I)
 _VOWELS = set("aeiouyAEIOUY")
 
