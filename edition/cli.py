@@ -6,25 +6,19 @@ error, 3 unreadable input or internal error. A traceback is shown only with -v.
 
 from __future__ import annotations
 
-import functools
 import sys
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
 from .config import Config, load_config
-from .errors import EditionError
+from .console import err, out
+from .console import handle_errors as _handle_errors
 from .review.commands import COMMANDS as _REVIEW_COMMANDS
-
-err = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay on one line
-out = Console(highlight=False, soft_wrap=True)
 
 
 class _State:
@@ -35,35 +29,6 @@ class _State:
 
     def config(self) -> Config:
         return load_config(self.config_path)
-
-
-def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn project errors into a message and an exit code; others into exit 3."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        state: _State = click.get_current_context().find_object(_State) or _State(0, False, None)
-        try:
-            return func(*args, **kwargs)
-        except EditionError as exc:
-            err.print("[bold red]error:[/] ", end="")
-            err.print(str(exc), markup=False)
-            if state.verbose:
-                err.print(traceback.format_exc(), markup=False)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            err.print("interrupted", markup=False)
-            sys.exit(3)
-        except Exception as exc:
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: ", end="")
-            err.print(str(exc), markup=False)
-            if state.verbose:
-                err.print(traceback.format_exc(), markup=False)
-            else:
-                err.print("run again with -v for the traceback", markup=False)
-            sys.exit(3)
-
-    return wrapper
 
 
 class _ProgressReporter:

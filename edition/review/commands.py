@@ -1,41 +1,28 @@
 """CLI for reviewing flags: `edition flags`, `decide`, `decisions`, `review` (web app).
 
-Registered on the main group by `edition.cli` (`main.add_command(...)`). This module
-imports nothing from `edition.cli` at import time (cli imports it); the consoles and
-the configuration are looked up when a command runs. As everywhere in edition, only
-the command prints; errors are `edition.errors` exceptions turned into an exit code.
+Registered on the main group by `edition.cli` (`main.add_command(...)`); it shares the
+consoles and the error convention of `edition.console` and imports nothing from `cli`
+(cli imports it). As everywhere in edition, only the command prints; errors are
+`edition.errors` exceptions turned into an exit code.
 """
 
 from __future__ import annotations
 
-import functools
 import getpass
 import json
 import os
 import sys
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import EditionError, UsageError
+from ..console import err, out
+from ..console import handle_errors as _handle_errors
+from ..errors import UsageError
 
 _OUTPUT_HELP = "The build's output folder (default: output, or [edition] output)."
 _STORE_HELP = "The decision store (default: OUTPUT/review/decisions.sqlite)."
-
-
-def _consoles() -> tuple[Any, Any]:
-    from .. import cli
-
-    return cli.out, cli.err
-
-
-def _verbose() -> int:
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx is not None else None
-    return int(getattr(obj, "verbose", 0) or 0)
 
 
 def _quiet() -> bool:
@@ -43,34 +30,6 @@ def _quiet() -> bool:
     obj = ctx.find_root().obj if ctx is not None else None
     return bool(getattr(obj, "quiet", False))
 
-
-def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """edition.cli's error convention: message + exit code; traceback only with -v."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _, err = _consoles()
-        try:
-            return func(*args, **kwargs)
-        except EditionError as exc:
-            err.print("[bold red]error:[/] ", end="")
-            err.print(str(exc), markup=False)
-            if _verbose():
-                err.print(traceback.format_exc(), markup=False)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            err.print("interrupted", markup=False)
-            sys.exit(3)
-        except Exception as exc:
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: ", end="")
-            err.print(str(exc), markup=False)
-            if _verbose():
-                err.print(traceback.format_exc(), markup=False)
-            else:
-                err.print("run again with -v for the traceback", markup=False)
-            sys.exit(3)
-
-    return wrapper
 
 
 def _output(output: Path | None) -> Path:
@@ -132,7 +91,6 @@ def flags_command(status: str | None, cause: str | None, witness: str | None, as
 
     from .store import load_flags, review_state
 
-    out, err = _consoles()
     folder = _output(output)
     flags = load_flags(folder)
     with _open_store(_store_path(folder, store)) as decisions:
@@ -202,7 +160,6 @@ def decide_command(flag_id: str, accept: bool, reject: bool, emend: str | None,
     """Record a decision on flag FLAG_ID of the current build (see `edition flags`)."""
     from .store import load_flags
 
-    _, err = _consoles()
     chosen = [name for name, on in (("--accept", accept), ("--reject", reject),
                                     ("--emend", emend is not None)) if on]
     if len(chosen) != 1:
@@ -242,7 +199,6 @@ def decisions_group() -> None:
 @_handle_errors
 def export_command(file: Path, output: Path | None, store: Path | None) -> None:
     """Write every decision ever recorded to FILE (JSON Lines)."""
-    _, err = _consoles()
     path = _store_path(_output(output), store)
     if not path.exists():
         raise UsageError("no decisions recorded yet", path=path,
@@ -261,7 +217,6 @@ def export_command(file: Path, output: Path | None, store: Path | None) -> None:
 @_handle_errors
 def import_command(file: Path, output: Path | None, store: Path | None) -> None:
     """Append the decisions in FILE (JSON Lines) to the history; duplicates are skipped."""
-    _, err = _consoles()
     with _open_store(_store_path(_output(output), store)) as decisions:
         added, skipped = decisions.import_(file)
     if not _quiet():
@@ -286,7 +241,6 @@ def review_command(port: int, host: str, reviewer: str | None, output: Path | No
     """Review the flags of a build in a local web app (and its JSON API) until Ctrl-C."""
     from .app import address, make_server
 
-    _, err = _consoles()
     folder = _output(output)
     who = reviewer if reviewer is not None else default_reviewer()
     with _open_store(_store_path(folder, store)) as decisions:
