@@ -157,15 +157,7 @@ class _TeiReader:
         block, ctx = self._enter(el, local, ctx)
         if local == "cell":
             self.out.sep()
-        end = line
-        if el.text:
-            self._text(el.text, line, ctx)
-            end += el.text.count("\n")
-        for child in el:
-            end = max(end, self.walk(child, ctx))
-            if child.tail:
-                self._text(child.tail, end, ctx)
-                end += child.tail.count("\n")
+        end = self._content(el, ctx, line)
         if block:
             self.flush()
         return end
@@ -290,7 +282,8 @@ class _TeiReader:
             self._open(ctx.inner)
         self._content(chosen, ctx, chosen.sourceline or line)
 
-    def _content(self, el: etree._Element, ctx: _Ctx, line: int) -> None:
+    def _content(self, el: etree._Element, ctx: _Ctx, line: int) -> int:
+        """Read the text and children of `el`; return the line where its content ends."""
         end = line
         if el.text:
             self._text(el.text, line, ctx)
@@ -300,6 +293,7 @@ class _TeiReader:
             if child.tail:
                 self._text(child.tail, end, ctx)
                 end += child.tail.count("\n")
+        return end
 
     def _text(self, text: str, line: int, ctx: _Ctx) -> None:
         if not self.out.is_open:
