@@ -362,17 +362,22 @@ def _context(tokens: Sequence[ReadingToken], start: int, end: int, width: int = 
 
 
 def single_witness_flags(witness: Witness, tokens: Sequence[ReadingToken], lexicon: Lexicon,
-                         covered: set[int]) -> list[Flag]:
+                         covered: set[int],
+                         checked: dict[int, Flag | None] | None = None) -> list[Flag]:
     """Probable corruptions found in one witness alone (token indices in `covered` are
-    already variants of a collation and are skipped)."""
+    already variants of a collation and are skipped). The check of a position depends on
+    that position only, so a caller running several passes may share `checked`."""
     flags: list[Flag] = []
     year = _document_year(witness, tokens)
+    checked = {} if checked is None else checked
     i = 0
     while i < len(tokens):
         if i in covered:
             i += 1
             continue
-        found = _check_token(witness, tokens, i, lexicon, year)
+        if i not in checked:
+            checked[i] = _check_token(witness, tokens, i, lexicon, year)
+        found = checked[i]
         if found is not None:
             flags.append(found)
             i += 2 if found.cause in (Cause.WORD_SPLIT,) else 1

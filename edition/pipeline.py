@@ -52,6 +52,7 @@ class BuildResult:
     variants: list[Variant] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     regularisations: dict[str, dict[str, int]] = field(default_factory=dict)
+    tokens: dict[str, list[ReadingToken]] = field(default_factory=dict)  # reading text
     decisions: dict[str, Any] = field(default_factory=dict)  # flag id -> current Decision
     orphans: list[Any] = field(default_factory=list)  # decisions whose passage is gone
 
@@ -200,8 +201,7 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         files = {siglum: f"{name}.xml" for siglum, name in names.items()}
         works = []
         if "collate" in stages:
-            tokens = {w.siglum: reading_tokens(w, collate_rules(config)) for w in witnesses}
-            works = plan_works(witnesses, tokens, result.collations, result.variants,
+            works = plan_works(witnesses, result.tokens, result.collations, result.variants,
                                result.flags, result.decisions)
         documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
                                                  title=config.title, editor=config.editor,
@@ -274,12 +274,13 @@ def collate_and_classify(result: BuildResult, config: Config) -> None:
     """Collate every parallel passage, classify its variants, and gather every flag."""
     witnesses = {w.siglum: w for w in result.witnesses}
     rules = collate_rules(config)
-    tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
+    tokens = result.tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
     result.regularisations = {s: regularisations(tokens[s], rules) for s in witnesses}
     lexicon = Lexicon.for_texts(t.t for seq in tokens.values() for t in seq)
     covered: dict[str, set[int]] = {s: set() for s in witnesses}
     flags: list[Flag] = []
-    first_pass = {s: classify.single_witness_flags(w, tokens[s], lexicon, set())
+    checked: dict[str, dict[int, Flag | None]] = {s: {} for s in witnesses}
+    first_pass = {s: classify.single_witness_flags(w, tokens[s], lexicon, set(), checked[s])
                   for s, w in witnesses.items()}
     rates = {s: 1000 * len(first_pass[s]) / max(len(tokens[s]), 1) for s in witnesses}
     for match in result.matches:
@@ -309,7 +310,7 @@ def collate_and_classify(result: BuildResult, config: Config) -> None:
             flags += classify.furniture_flags(witnesses[s], spans[s].start_line,
                                               spans[s].end_line)
     for s, w in witnesses.items():
-        flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s])
+        flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s], checked[s])
         flags += classify.anomaly_flags(w)
         flags += classify.split_flags(w)
         flags += classify.junk_flags(w)
