@@ -17,12 +17,11 @@ from typing import Any
 from lxml import etree
 
 from .collate import Collation
-from .encode import MACHINE, _el, _more_authorial
+from .encode import _DIV_TYPES, MACHINE, _append_text, _el, _more_authorial
 from .model import BlockKind, Cause, Flag, Match, Variant, Witness
 from .tei import XML_ID
 from .tokens import ReadingToken
 
-_DIV_TYPES = {1: "chapter", 2: "section", 3: "subsection"}
 _CHOICE_CAUSES = {Cause.OCR, Cause.WORD_SPLIT, Cause.WORD_JOIN}
 
 
@@ -128,7 +127,7 @@ def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> in
 
     def flush() -> None:
         if words:
-            _append(node, " ".join(words) + " ")
+            _append_text(node, " ".join(words) + " ")
             words.clear()
 
     for i in indices:
@@ -138,7 +137,7 @@ def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> in
         for variant, readings, offset in entries:
             flush()
             _app(node, variant, readings, work.base.siglum, work.decisions.get(variant.id))
-            _append(node, " ")  # the word space after the entry belongs to the text
+            _append_text(node, " ")  # the word space after the entry belongs to the text
             _, end = _base_range(variant, work.base.siglum, offset)
             done = max(done, end - 1)
         if i <= done:
@@ -165,13 +164,6 @@ def _base_range(variant: Variant, base: str, offset: int) -> tuple[int, int]:
     if reading is None:
         return offset, offset
     return offset + reading.start, offset + reading.end
-
-
-def _append(node: etree._Element, text: str) -> None:
-    if len(node):
-        node[-1].tail = (node[-1].tail or "") + text
-    else:
-        node.text = (node.text or "") + text
 
 
 def reviewer_id(name: str) -> str:
@@ -224,13 +216,13 @@ def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: 
     block = tokens[0].block if tokens else -1
     for token in tokens:
         if token.block != block:
-            _append(node, " ".join(words) + " ")
+            _append_text(node, " ".join(words) + " ")
             words = []
             _el(node, "milestone", unit="paragraph", edRef=f"#{siglum}")
             block = token.block
         words.append(token.t)
     if words:
-        _append(node, " ".join(words))
+        _append_text(node, " ".join(words))
 
 
 def _choice(node: etree._Element, flag: Flag, decision: Any = None) -> None:
@@ -244,4 +236,4 @@ def _choice(node: etree._Element, flag: Flag, decision: Any = None) -> None:
         resp = MACHINE if decision is None else f"{MACHINE} #{reviewer_id(decision.reviewer)}"
         _el(choice, "corr", flag.suggestion, resp=resp, cert=f"{flag.confidence:.2f}",
             type=flag.cause.value)
-    _append(node, " ")
+    _append_text(node, " ")
