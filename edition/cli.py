@@ -180,26 +180,48 @@ def ingest(state: _State, sources: tuple[Path, ...], output: Path | None) -> Non
 
 
 @main.command()
-@click.option("--html", "html", is_flag=True, default=True,
-              help="Render the HTML site (the only renderer so far; the default).")
+@click.option("--html", "html", is_flag=True, help="Render the HTML site (output/html).")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Render the print edition (output/pdf/edition.pdf and one PDF per work).")
+@click.option("--work", "work", metavar="ID",
+              help="With --pdf: only this work's PDF (its base witness's siglum, e.g. C).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="The build's output folder (default: output, or [edition] output).")
 @click.pass_obj
 @_handle_errors
-def render(state: _State, html: bool, output: Path | None) -> None:
-    """Render output/tei and output/report of a build into the HTML site, output/html."""
+def render(state: _State, html: bool, pdf: bool, work: str | None,
+           output: Path | None) -> None:
+    """Render output/tei and output/report of a build: the HTML site and the PDF edition
+    (both unless --html or --pdf is given)."""
     from .errors import UsageError
-    from .render_html import render_site
     from .tei import write_all_atomic
 
     out = output or state.config().output
     if not (out / "tei" / "edition.xml").is_file():
         raise UsageError("no edition to render", path=out / "tei",
                          hint="run `edition build` first")
-    site = render_site(out / "tei", out / "report")
-    write_all_atomic({out / "html" / name: data for name, data in site.items()})
+    if work is not None and html and not pdf:
+        raise UsageError("--work applies to the PDF", hint="use --pdf --work ID")
+    if work is not None:
+        pdf = True
+    both = not html and not pdf
+    files: dict[Path, bytes] = {}
+    if html or both:
+        from .render_html import render_site
+
+        site = render_site(out / "tei", out / "report")
+        files.update({out / "html" / name: data for name, data in site.items()})
+    if pdf or both:
+        from .render_data import load_site
+        from .render_pdf import pdf_files
+
+        pdfs = pdf_files(load_site(out / "tei", out / "report"), work=work)
+        files.update({out / "pdf" / name: data for name, data in pdfs.items()})
+    write_all_atomic(files)
     if not state.quiet:
-        err.print(f"wrote {len(site)} files to {out / 'html'}", markup=False)
+        for folder in sorted({p.parent for p in files}):
+            count = sum(1 for p in files if p.parent == folder)
+            err.print(f"wrote {count} files to {folder}", markup=False)
     sys.exit(0)
 
 

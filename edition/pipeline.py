@@ -244,21 +244,23 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     })
     if "render" in stages and "collate" in stages:
         if progress:
-            progress("render the HTML edition", 0, 1)
+            progress("render the HTML and PDF edition", 0, 1)
         start = time.perf_counter()
-        outputs.update(_render_html(outputs, config.output))
+        outputs.update(_render(outputs, config.output))
         timings["render"] = time.perf_counter() - start
     write_all_atomic(outputs)
     result.written.extend(outputs)
     return result
 
 
-def _render_html(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
-    """The HTML site, rendered from the TEI and reports of this build (staged in a
-    temporary folder, so nothing is written to the output before everything succeeded)."""
+def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
+    """The HTML site and the PDFs, rendered from the TEI and reports of this build (staged in
+    a temporary folder, so nothing is written to the output before everything succeeded)."""
     import tempfile
 
+    from .render_data import load_site
     from .render_html import render_site
+    from .render_pdf import pdf_files
 
     with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
         staged = Path(tmp)
@@ -266,8 +268,10 @@ def _render_html(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
             target = staged / path.relative_to(out)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        site = render_site(staged / "tei", staged / "report")
-    return {out / "html" / name: data for name, data in site.items()}
+        html = render_site(staged / "tei", staged / "report")
+        pdfs = pdf_files(load_site(staged / "tei", staged / "report"))
+    return {**{out / "html" / name: data for name, data in html.items()},
+            **{out / "pdf" / name: data for name, data in pdfs.items()}}
 
 
 def collate_and_classify(result: BuildResult, config: Config) -> None:

@@ -6,6 +6,10 @@ set -euo pipefail
 # poppler-utils: pdftotext/pdftoppm, to read PDFs back in tests and benchmarks.
 PACKAGES=(poppler-utils
   chromium  # headless browser for tests/browser and bench/render_html (playwright drives it; never `playwright install`)
+  # WeasyPrint (the PDF edition) draws text with Pango and subsets fonts with HarfBuzz
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
+  fonts-ebgaramond  # the book typeface of the PDF (EB Garamond, SIL Open Font License)
+  fonts-dejavu-core # fallback for signs EB Garamond lacks (arrows, carets)
 )
 
 missing=()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -61,8 +63,24 @@ def test_decisions_are_applied_on_rebuild(tmp_path: Path) -> None:
     assert rows[accept]["decision"]["reviewer"] == "Bo"
     flags_page = (out / "html" / "flags.html").read_text()
     assert "emended" in flags_page and "rejected" in flags_page
+    _check_pdf(out / "pdf" / "edition.pdf", emend, reject, accept)
     strict = run("-q", "build", str(src), "-o", str(out), "--no-validate", "--strict")
     assert strict.exit_code == 1 and "still open" in strict.stderr
+
+
+def _check_pdf(pdf: Path, emend: str, reject: str, accept: str) -> None:
+    """The rebuilt PDF prints the reviewed state: the emendation in the text with the
+    editor named in its entry, the rejected correction gone (the witness's reading printed),
+    and the decided flags no longer in the appendix of readings awaiting review."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    squashed = " ".join(text.split())
+    assert "Izvestia,] emend. Ada Editor" in squashed
+    assert "occassion" in squashed and "occasion] occassion" not in squashed
+    appendix = squashed[squashed.index("flags raised by the pipeline"):]
+    for fid in (emend, reject, accept):
+        assert fid not in appendix
+    assert re.search(r"f-[0-9a-f]{6}", appendix)   # the flags still open are there
 
 
 def _variant(out: Path, fid: str) -> str:
