@@ -205,17 +205,18 @@ def render(state: _State, html: bool, pdf: bool, work: str | None,
     if work is not None:
         pdf = True
     both = not html and not pdf
+    from .render_data import load_site
+
+    site = load_site(out / "tei", out / "report")
     files: dict[Path, bytes] = {}
     if html or both:
-        from .render_html import render_site
+        from .render_html import site_files
 
-        site = render_site(out / "tei", out / "report")
-        files.update({out / "html" / name: data for name, data in site.items()})
+        files.update({out / "html" / name: data for name, data in site_files(site).items()})
     if pdf or both:
-        from .render_data import load_site
         from .render_pdf import pdf_files
 
-        pdfs = pdf_files(load_site(out / "tei", out / "report"), work=work)
+        pdfs = pdf_files(site, work=work)
         files.update({out / "pdf" / name: data for name, data in pdfs.items()})
     write_all_atomic(files)
     if not state.quiet:

@@ -259,7 +259,7 @@ def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
     import tempfile
 
     from .render_data import load_site
-    from .render_html import render_site
+    from .render_html import site_files
     from .render_pdf import pdf_files
 
     with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
@@ -268,8 +268,8 @@ def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
             target = staged / path.relative_to(out)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        html = render_site(staged / "tei", staged / "report")
-        pdfs = pdf_files(load_site(staged / "tei", staged / "report"))
+        site = load_site(staged / "tei", staged / "report")
+        html, pdfs = site_files(site), pdf_files(site)
     return {**{out / "html" / name: data for name, data in html.items()},
             **{out / "pdf" / name: data for name, data in pdfs.items()}}
 

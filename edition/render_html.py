@@ -51,7 +51,11 @@ CAUSE_NOTES = {
 
 def render_site(tei_dir: Path, report_dir: Path) -> dict[str, bytes]:
     """Relative output path (e.g. 'index.html', 'works/C.html', 'assets/site.css') -> bytes."""
-    site = load_site(Path(tei_dir), Path(report_dir))
+    return site_files(load_site(Path(tei_dir), Path(report_dir)))
+
+
+def site_files(site: Site) -> dict[str, bytes]:
+    """The site of an edition already loaded (the PDF renders from the same `Site`)."""
     env = _environment()
     pages: dict[str, str] = {"index.html": _home(site, env), "flags.html": _flags(site, env),
                              "synopsis.html": _synopsis(site, env)}

@@ -188,7 +188,7 @@ class TextRenderer:
         for child in el:
             name = local(child)
             if name == "app":
-                out.append(self.app(child) + _space_after(child))
+                out.append(self.app(child) + space_after(child))
             elif name == "choice":
                 out.append(self.choice(child, wit, anchor))
             elif name == "milestone":
@@ -210,7 +210,7 @@ class TextRenderer:
     def app(self, app: etree._Element) -> str:
         ident = app.get(XML_ID) or ""
         lem, rdgs = app.find(f"{TEI}lem"), app.findall(f"{TEI}rdg")
-        cause = _main_cause(rdgs)
+        cause = main_cause(rdgs)
         lem_wits = sigla(lem.get("wit") if lem is not None else "")
         lost = f"[lacuna: {len(words(lem))} words lacking]"
         if self.as_wit is not None:
@@ -297,7 +297,7 @@ class TextRenderer:
 NO_SPACE_BEFORE = frozenset(".,;:!?)]}’”…")
 
 
-def _space_after(app: etree._Element) -> str:
+def space_after(app: etree._Element) -> str:
     """The space an app's tail lacks. The apparatus encoder writes `</app>and Stalin`
     (the word space after an apparatus entry is lost); put it back unless the tail starts
     with a space or closing punctuation. A no-op once the TEI carries the space."""
@@ -305,7 +305,7 @@ def _space_after(app: etree._Element) -> str:
     return "" if tail[:1].isspace() or tail[:1] in NO_SPACE_BEFORE else " "
 
 
-def _main_cause(rdgs: Iterable[etree._Element]) -> str:
+def main_cause(rdgs: Iterable[etree._Element]) -> str:
     best = max(rdgs, key=lambda r: _float(r.get("cert")), default=None)
     return (best.get("cause") if best is not None else None) or "variant"
 

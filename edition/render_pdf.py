@@ -22,7 +22,7 @@ import itertools
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .errors import OutputError
 from .render_data import Site
@@ -46,26 +46,6 @@ class LinePlace:
         if self.last_page and self.last_page != self.page:
             return f"{self.first}–{self.last_page}.{self.last}"
         return f"{self.first}–{self.last}" if self.last > self.first else str(self.first)
-
-
-@dataclass
-class PdfEdition:
-    pdf: bytes
-    pages: int
-    edition: PrintEdition
-    places: dict[str, LinePlace] = field(default_factory=dict)   # entry id -> its lines
-    page_of: dict[str, int] = field(default_factory=dict)        # work siglum -> first page
-    work_pages: dict[str, tuple[int, int]] = field(default_factory=dict)  # siglum -> range
-
-
-def render_pdf(site: Site, options: PrintOptions | None = None, *,
-               numbered: bool = True) -> PdfEdition:
-    """Lay out the print edition of `site` and write it as PDF bytes."""
-    document, edition = layout(site, options)
-    places = number_lines(document) if numbered else {}
-    pdf = _write(document)
-    return PdfEdition(pdf, len(document.pages), edition, places, *_work_pages(document,
-                                                                            edition))
 
 
 def layout(site: Site, options: PrintOptions | None = None):  # -> (Document, PrintEdition)
@@ -112,7 +92,8 @@ def _footnotes_keep_their_line() -> Iterator[None]:
         del LayoutContext.in_column
 
 
-def _write(document) -> bytes:
+def write_pdf(document) -> bytes:
+    """A laid-out document (or a `copy` of some of its pages) as PDF/A-3b bytes."""
     try:
         return document.write_pdf(pdf_variant="pdf/a-3b", uncompressed_pdf=False)
     except Exception as exc:
@@ -305,14 +286,14 @@ def pdf_files(site: Site, work: str | None = None,
     document, edition = layout(site, options)
     number_lines(document)
     starts, ranges = _work_pages(document, edition)
-    files = {} if work is not None else {"edition.pdf": _write(document)}
+    files = {} if work is not None else {"edition.pdf": write_pdf(document)}
     front = list(range(1, min(starts.values(), default=len(document.pages) + 1)))
     appendix = _appendix_pages(document, edition)
     for siglum, (first, last) in ranges.items():
         if work not in (None, siglum):
             continue
         pages = front + list(range(first, last + 1)) + appendix.get(siglum, [])
-        files[f"work-{site.work_of(siglum).slug}.pdf"] = _write(document.copy(
+        files[f"work-{site.work_of(siglum).slug}.pdf"] = write_pdf(document.copy(
             [document.pages[n - 1] for n in pages]))
     return files
 

@@ -19,7 +19,18 @@ from datetime import date
 from lxml import etree
 
 from .render_data import Site, Work
-from .render_markup import as_int, block_anchor, esc, local, shorten, sigla, tag, words
+from .render_markup import (
+    as_int,
+    block_anchor,
+    esc,
+    local,
+    main_cause,
+    shorten,
+    sigla,
+    space_after,
+    tag,
+    words,
+)
 from .tei import TEI, TEI_NS, XML_ID
 
 # The label printed after an entry that corrects a corrupt reading, by cause. Substantive
@@ -257,10 +268,7 @@ class _Writer:
         for child in el:
             name = local(child)
             if name == "app":
-                out.append(self.app(child))
-                tail = child.tail or ""
-                if tail and not tail[:1].isspace() and tail[:1] not in ".,;:!?)]}’”…":
-                    out.append(" ")
+                out.append(self.app(child) + space_after(child))
             elif name == "choice":
                 out.append(self.choice(child))
             elif name in ("milestone", "lb", "pb") or (
@@ -290,7 +298,7 @@ class _Writer:
                      else (f"<i>add.</i> {esc(shorten(said, LEMMA_WORDS))}" if not words(lem)
                            else esc(shorten(said, LEMMA_WORDS))))
             readings.append(f"{shown} <span class='sig'>{esc(wits)}</span>")
-        cause = _cause(app)
+        cause = main_cause(app.findall(f"{TEI}rdg"))
         label = CLASS_LABELS.get(cause, "") if status != "rejected" else ""
         pending = bool(flag) and flag.get("status", "open") == "open"
         return self._entry(ident, text, " ".join(words(lem)), readings, label, pending,
@@ -346,29 +354,22 @@ class _Writer:
             rows = [self._flag_row(f) for f in pending if _flag_work(self.site, f) == w.siglum]
             if not rows:
                 continue
-            head = ("<tr><th>Flag</th><th>Source</th><th>Here</th><th>Kind</th>"
-                    "<th>Reading → proposal</th><th>Conf.</th></tr>")
             head = ("<colgroup><col class='c-id'><col class='c-src'><col class='c-here'>"
-                    "<col class='c-kind'><col><col class='c-conf'></colgroup>") + head
+                    "<col class='c-kind'><col><col class='c-conf'></colgroup>"
+                    "<thead><tr><th>Flag</th><th>Source</th><th>Here</th><th>Kind</th>"
+                    "<th>Reading → proposal</th><th>Conf.</th></tr></thead>")
             parts.append(tag("h2", esc(w.title), class_="appx", id=f"appx-{w.siglum}"))
-            parts.append(tag("table", head.replace("<tr>", "<thead><tr>", 1)
-                             .replace("</tr>", "</tr></thead>", 1) + tag("tbody", "".join(rows)),
-                             class_="flags"))
+            parts.append(tag("table", head + tag("tbody", "".join(rows)), class_="flags"))
         return tag("section", "".join(parts), class_="appendix")
 
     def _flag_row(self, f: dict) -> str:
-        variant = f.get("variant") or ""
-        target = None
-        if variant and variant in self.site.app_work:
-            target = variant
-        elif f["id"] in self.site.choice_flag:
-            target = f"c-{f['id']}"
-        if target:
-            here = tag("span", SLOT_REF, class_="ln ref", id=f"R-{target}",
-                       data_target=f"L-{target}")
+        target = self.site.flag_target(f)   # an apparatus entry, or else a block
+        in_apparatus = f["variant"] in self.site.app_work or f["id"] in self.site.choice_flag
+        if target and in_apparatus:
+            here = tag("span", SLOT_REF, class_="ln ref", id=f"R-{target[1]}",
+                       data_target=f"L-{target[1]}")
         else:
-            where = self.site.locate(f.get("witness", ""), as_int(f.get("line")))
-            here = tag("a", "", href=f"#{where[1]}", class_="pg") if where else "—"
+            here = tag("a", "", href=f"#{target[1]}", class_="pg") if target else "—"
         reading = shorten(str(f.get("reading") or ""), 12)
         proposal = shorten(str(f.get("suggestion") or ""), 12)
         said = esc(reading) + (f" → {esc(proposal)}" if proposal else "")
@@ -379,25 +380,8 @@ class _Writer:
 
 
 def _flag_work(site: Site, flag: dict) -> str | None:
-    variant = flag.get("variant") or ""
-    if variant in site.app_work:
-        return site.app_work[variant]
-    if flag["id"] in site.choice_flag:
-        return site.choice_flag[flag["id"]][0]
-    where = site.locate(flag.get("witness", ""), as_int(flag.get("line")))
-    return where[0] if where else None
-
-
-def _cause(app: etree._Element) -> str:
-    best, cert = "substantive", -1.0
-    for rdg in app.findall(f"{TEI}rdg"):
-        try:
-            value = float(rdg.get("cert") or 0)
-        except ValueError:
-            value = 0.0
-        if rdg.get("cause") and value > cert:
-            best, cert = rdg.get("cause") or best, value
-    return best
+    target = site.flag_target(flag)
+    return target[0] if target else None
 
 
 def _reviewer(el: etree._Element) -> str:

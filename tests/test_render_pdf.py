@@ -48,12 +48,6 @@ def reader(pdf_dir: Path):
     return pypdf.PdfReader(pdf_dir / "edition.pdf")
 
 
-@pytest.fixture(scope="module")
-def headings(corpus_build) -> set[str]:
-    tree = etree.parse(str(corpus_build.root / "output" / "tei" / "edition.xml"))
-    return {" ".join("".join(h.itertext()).split()) for h in tree.iter(f"{TEI}head")}
-
-
 def test_build_writes_the_edition_and_one_offprint_per_work(pdf_dir: Path, reader) -> None:
     assert sorted(p.name for p in pdf_dir.iterdir()) == [
         "edition.pdf", "work-A.pdf", "work-B.pdf", "work-C.pdf", "work-E.pdf"]
