@@ -1,4 +1,5 @@
-"""Corruption simulator and flag scorer, shared by `bench/quality` and `tests/test_quality.py`.
+"""Corruption simulator and flag scorer, shared by `bench/quality` and the quality tests
+(`tests/collate/test_quality.py`).
 
 Imported by path (``importlib``), not as a package: `bench/` has no ``__init__.py``.
 

@@ -110,7 +110,7 @@ def _with_output(config: Config, output: Path) -> Config:
 
 
 def _summary(result: Any) -> None:
-    from .pipeline import ingest_counts
+    from .report import ingest_counts
 
     table = Table(title="edition: witnesses", show_lines=False, box=None, pad_edge=False)
     for col in ("sig", "source", "head", "p", "fw", "pb", "note", "boiler", "gap", "join",
@@ -205,16 +205,16 @@ def render(state: _State, html: bool, pdf: bool, work: str | None,
     if work is not None:
         pdf = True
     both = not html and not pdf
-    from .render_data import load_site
+    from .render import load_site
 
     site = load_site(out / "tei", out / "report")
     files: dict[Path, bytes] = {}
     if html or both:
-        from .render_html import site_files
+        from .render import site_files
 
         files.update({out / "html" / name: data for name, data in site_files(site).items()})
     if pdf or both:
-        from .render_pdf import pdf_files
+        from .render import pdf_files
 
         pdfs = pdf_files(site, work=work)
         files.update({out / "pdf" / name: data for name, data in pdfs.items()})
@@ -280,7 +280,8 @@ def collate_command(state: _State, witnesses: tuple[Path, ...], sigla: str | Non
     Each file (text, HTML, PDF or TEI) is a witness; its whole reading text is aligned with
     the base and every variant is classified (cause, type, confidence).
     """
-    from .collatex import collate_paths, render, summary
+    from .collate.collatex import collate_paths, summary
+    from .collate.collatex_views import render
     from .tei import write_all_atomic
 
     result = collate_paths(witnesses, sigla=sigla, base=base)

@@ -14,32 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import classify
-from .apparatus import plan_works
-from .collate import Collation, collate
+from .collate import Collation, collate_and_classify, collate_rules
 from .config import Config
 from .detect import DetectOptions, detect
-from .encode import encode_witness, serialise
-from .encode_edition import encode_edition, line_anchors
-from .errors import ConfigError, EditionError, InputError, UsageError
+from .encode import encode_edition, encode_witness, line_anchors, plan_works, serialise
+from .errors import EditionError, InputError, UsageError
 from .ingest import ingest_source
-from .lexicon import Lexicon
-from .model import (
-    BlockKind,
-    Flag,
-    Furniture,
-    Gap,
-    Match,
-    MatchKind,
-    PageBreak,
-    SourceFormat,
-    Variant,
-    Witness,
+from .model import Flag, Match, SourceFormat, Variant, Witness
+from .report import (
+    cleanup_rows,
+    duplicate_row,
+    flag_row,
+    ingest_counts,
+    jsonl,
+    structure_rows,
+    write_json,
 )
-from .report import jsonl, write_json
 from .resources import schema_asset
 from .tei import parse_xml, write_all_atomic
-from .tokens import DEFAULT_RULES, ReadingToken, check_rules, reading_tokens, regularisations
+from .tokens import ReadingToken
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
@@ -194,7 +187,12 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
             if progress:
                 progress("collate and classify", 0, 1)
             start = time.perf_counter()
-            collate_and_classify(result, config)
+            collated = collate_and_classify(
+                witnesses, result.matches,
+                collate_rules(config.options("collate"), config.path), config.base_witness)
+            result.tokens, result.regularisations = collated.tokens, collated.regularisations
+            result.collations, result.variants = collated.collations, collated.variants
+            result.flags = collated.flags
             apply_review(result, config)
             timings["collate"] = time.perf_counter() - start
         anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
@@ -226,8 +224,8 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
         outputs[config.output / "tei" / f"{stem}.xml"] = serialise(doc)
     outputs[config.output / "tei" / "edition.sch"] = schema_asset("edition.sch").read_bytes()
     report = config.output / "report"
-    outputs[report / "structure.jsonl"] = jsonl(_structure_rows(witnesses))
-    outputs[report / "cleanup.jsonl"] = jsonl(_cleanup_rows(witnesses))
+    outputs[report / "structure.jsonl"] = jsonl(structure_rows(witnesses))
+    outputs[report / "cleanup.jsonl"] = jsonl(cleanup_rows(witnesses))
     if "collate" in stages:
         sources_by = {w.siglum: w.source_name for w in witnesses}
         outputs[report / "flags.jsonl"] = jsonl(
@@ -258,9 +256,7 @@ def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
     a temporary folder, so nothing is written to the output before everything succeeded)."""
     import tempfile
 
-    from .render_data import load_site
-    from .render_html import site_files
-    from .render_pdf import pdf_files
+    from .render import load_site, pdf_files, site_files
 
     with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
         staged = Path(tmp)
@@ -274,72 +270,10 @@ def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
             **{out / "pdf" / name: data for name, data in pdfs.items()}}
 
 
-def collate_and_classify(result: BuildResult, config: Config) -> None:
-    """Collate every parallel passage, classify its variants, and gather every flag."""
-    witnesses = {w.siglum: w for w in result.witnesses}
-    rules = collate_rules(config)
-    tokens = result.tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
-    result.regularisations = {s: regularisations(tokens[s], rules) for s in witnesses}
-    lexicon = Lexicon.for_texts(t.t for seq in tokens.values() for t in seq)
-    covered: dict[str, set[int]] = {s: set() for s in witnesses}
-    flags: list[Flag] = []
-    checked: dict[str, dict[int, Flag | None]] = {s: {} for s in witnesses}
-    first_pass = {s: classify.single_witness_flags(w, tokens[s], lexicon, set(), checked[s])
-                  for s, w in witnesses.items()}
-    rates = {s: 1000 * len(first_pass[s]) / max(len(tokens[s]), 1) for s in witnesses}
-    for match in result.matches:
-        if match.kind is not MatchKind.PARALLEL:
-            continue
-        a, b = match.a, match.b
-        base = (config.base_witness if config.base_witness in (a.siglum, b.siglum)
-                else max((a.siglum, b.siglum), key=lambda s: (len(tokens[s]), s)))
-        spans = {a.siglum: a, b.siglum: b}
-        order = [base] + [s for s in spans if s != base]
-        sliced: dict[str, list[ReadingToken]] = {
-            s: list(tokens[s][spans[s].start:spans[s].end]) for s in order}
-        collation = collate(sliced, base)
-        variants = classify.classify_collation(collation, lexicon, match=match.id,
-                                               error_rates=rates)
-        offsets = {s: spans[s].start for s in order}
-        variants = classify.copies_are_dittography(variants, offsets, result.matches)
-        result.collations.append((match, collation, offsets))
-        result.variants += variants
-        flags += classify.variant_flags(variants, sliced)
-        flags += classify.paragraph_flags(collation, rates)
-        for v in variants:
-            for r in v.readings:
-                covered[r.siglum].update(range(offsets[r.siglum] + r.start,
-                                               offsets[r.siglum] + r.end))
-        for s in order:
-            flags += classify.furniture_flags(witnesses[s], spans[s].start_line,
-                                              spans[s].end_line)
-    for s, w in witnesses.items():
-        flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s], checked[s])
-        flags += classify.anomaly_flags(w)
-        flags += classify.split_flags(w)
-        flags += classify.junk_flags(w)
-    flags += classify.repeat_flags(result.matches, witnesses)
-    unique: dict[str, Flag] = {}
-    for flag in flags:
-        unique.setdefault(flag.id, flag)
-    result.flags = sorted(unique.values(), key=lambda f: (f.siglum, f.line, f.id))
-
-
-def collate_rules(config: Config) -> frozenset[str]:
-    """The normalisation rules of [collate] in edition.toml (checked), or the defaults."""
-    options = config.options("collate")
-    unknown = sorted(set(options) - {"normalise"})
-    if unknown:
-        raise ConfigError(f"unknown [collate] option(s): {', '.join(unknown)}",
-                          path=config.path, hint="known: normalise")
-    return check_rules(options.get("normalise", DEFAULT_RULES))
-
-
 def apply_review(result: BuildResult, config: Config) -> None:
     """The editors' decisions (output/review/decisions.sqlite), matched to this build's flags
     by content; a decision whose passage is gone is reported, never dropped."""
-    from .review.anchor import anchors
-    from .review.store import DecisionStore, default_path, review_state
+    from .review import DecisionStore, anchors, default_path, review_state
 
     path = default_path(config.output)
     if not path.exists():
@@ -359,84 +293,3 @@ def apply_review(result: BuildResult, config: Config) -> None:
                                "sources (kept in the store)")
 
 
-def flag_row(f: Flag, sources: dict[str, str], decision: Any = None) -> dict:
-    """One row of flags.jsonl (DESIGN §5 fields first); status from the editors' decision."""
-    row = _flag_fields(f, sources)
-    if decision is not None:
-        row["status"] = decision.status
-        row["decision"] = {"id": decision.id, "status": decision.status,
-                           "reviewer": decision.reviewer, "emendation": decision.emendation,
-                           "note": decision.note, "created": decision.created}
-    return row
-
-
-def _flag_fields(f: Flag, sources: dict[str, str]) -> dict:
-    return {
-        "id": f.id, "witness": f.siglum, "source": sources[f.siglum], "line": f.line,
-        "reading": f.reading, "suggestion": f.suggestion, "cause": str(f.cause),
-        "type": f.type, "confidence": f.confidence,
-        "against": [{"witness": s, "reading": r} for s, r in f.against],
-        "status": "open", "evidence": f.evidence, "variant": f.variant, "context": f.context,
-    }
-
-
-def duplicate_row(m: Match, sources: dict[str, str]) -> dict:
-    """One row of duplicates.jsonl (DESIGN §5 fields first)."""
-
-    def side(span) -> dict:
-        return {"source": sources[span.siglum], "witness": span.siglum,
-                "start_line": span.start_line, "end_line": span.end_line, "words": span.words}
-
-    return {
-        "id": m.id, "kind": m.kind.value, "a": side(m.a), "b": side(m.b),
-        "similarity": m.similarity, "subkind": m.subkind,
-        "corruption_likelihood": m.likelihood, "why": m.why, "first_words": m.first_words,
-        "holes": [{"witness": h.siglum, "source": sources[h.siglum], "line": h.at_line,
-                   "words_missing": h.words, "other_start_line": h.other_start_line,
-                   "other_end_line": h.other_end_line} for h in m.holes],
-    }
-
-
-def _structure_rows(witnesses: list[Witness]) -> Iterable[dict]:
-    for w in witnesses:
-        for n, a in enumerate(w.anomalies, 1):
-            yield {"id": f"{w.siglum}-a{n}", "witness": w.siglum, "source": w.source_name,
-                   "line": a.line, "kind": a.kind, "cause": a.cause, "message": a.message,
-                   "evidence": a.evidence}
-
-
-def _cleanup_rows(witnesses: list[Witness]) -> Iterable[dict]:
-    for w in witnesses:
-        for n, c in enumerate(w.cleanups, 1):
-            yield {"id": f"{w.siglum}-c{n}", "witness": w.siglum, "source": w.source_name,
-                   "line": c.line, "rule": c.rule, "action": c.action, "detail": c.detail,
-                   "before": c.before, "after": c.after}
-
-
-def ingest_counts(w: Witness) -> dict[str, object]:
-    """Per-source counts for the note and the build summary."""
-    kinds = Counter(b.kind for b in w.blocks)
-    inline = Counter(type(item).__name__ for b in w.blocks for item in b.items)
-    actions = Counter(c.action for c in w.cleanups)
-    return {
-        "siglum": w.siglum,
-        "source": w.source_name,
-        "format": str(w.source_format),
-        "lines": len(w.lines),
-        "divisions": kinds[BlockKind.HEAD],
-        "paragraphs": kinds[BlockKind.P] + kinds[BlockKind.QUOTE],
-        "block_quotes": kinds[BlockKind.QUOTE],
-        "notes": kinds[BlockKind.NOTE],
-        "boilerplate": kinds[BlockKind.BOILERPLATE],
-        "fw": kinds[BlockKind.FURNITURE] + inline[Furniture.__name__],
-        "pb": kinds[BlockKind.PAGE_BREAK] + inline[PageBreak.__name__],
-        "gaps": kinds[BlockKind.GAP] + inline[Gap.__name__],
-        "table_rows": kinds[BlockKind.TABLE_ROW],
-        "joins": actions["joined"],
-        "splits": actions["split"],
-        "removals": actions["removed"],
-        "moved_to_header": actions["moved"],
-        "repairs": actions["repaired"],
-        "anomalies": len(w.anomalies),
-        "metadata": {f.name: f.value for f in w.metadata},
-    }

@@ -23,7 +23,7 @@ def style_asset(name: str) -> Traversable:
 
 
 def template_dir() -> Traversable:
-    return resources.files("edition") / "templates"
+    return resources.files("edition.render") / "templates"
 
 
 def _asset(package: str, name: str) -> Traversable:

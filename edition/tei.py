@@ -27,6 +27,14 @@ XML_ID = f"{{{XML_NS}}}id"
 XML_LANG = f"{{{XML_NS}}}lang"
 NSMAP = {None: TEI_NS}
 NS = {"tei": TEI_NS}
+# the <?xml-model?> lines of every file we write: tei_all, then our Schematron
+SCHEMA_PIS = (
+    'href="https://tei-c.org/release/xml/tei/custom/schema/relaxng/tei_all.rng" '
+    'type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"',
+    'href="edition.sch" type="application/xml" '
+    'schematypens="http://purl.oclc.org/dsdl/schematron"',
+)
+MACHINE = "#edition"  # @resp of what the pipeline asserts
 
 MAX_XML_BYTES = 200 * 1024 * 1024
 _UMASK = os.umask(0)

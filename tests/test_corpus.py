@@ -151,7 +151,7 @@ def test_reports_written(corpus_build) -> None:
 def test_output_is_deterministic(corpus_build) -> None:
     """Encoding the same source twice gives the same bytes (ids from content, no clock)."""
     from edition.config import Config
-    from edition.encode import encode_witness, serialise
+    from edition.encode.witness import encode_witness, serialise
     from edition.ingest import ingest_source
 
     path = SOURCES / "003_a62227af89236541.txt"

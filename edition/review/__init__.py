@@ -7,7 +7,7 @@ content, `commands` has the CLI (`edition flags`, `decide`, `decisions`).
 from __future__ import annotations
 
 from .anchor import anchor, anchors, match
-from .store import STATUSES, Decision, DecisionStore, default_path
+from .store import STATUSES, Decision, DecisionStore, default_path, load_flags, review_state
 
 __all__ = ["STATUSES", "Decision", "DecisionStore", "anchor", "anchors", "default_path",
-           "match"]
+           "load_flags", "match", "review_state"]

@@ -50,7 +50,7 @@ class ApiError(Exception):
 
 
 def _template(name: str) -> bytes:
-    return (resources.files("edition") / "templates" / name).read_bytes()
+    return (resources.files("edition.review") / "templates" / name).read_bytes()
 
 
 class ReviewApp:

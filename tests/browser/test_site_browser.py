@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from edition.render_html import render_site
+from edition.render.site import render_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--headless", "--disable-background-networking",

@@ -1,0 +1,92 @@
+"""Collate every parallel passage, classify its variants, and gather every flag of a build.
+
+Takes the witnesses and the duplicated passages detect found; gives the reading tokens, the
+collations with their classified variants, and every flag (variants, single-witness checks,
+page furniture, anomalies, split words, junk, repeats), each flag once, in a stable order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConfigError
+from ..lexicon import Lexicon
+from ..model import Flag, Match, MatchKind, Variant, Witness
+from ..tokens import DEFAULT_RULES, ReadingToken, check_rules, reading_tokens, regularisations
+from . import classify
+from .alignment import Collation, collate
+
+
+@dataclass
+class Collated:
+    """What the collate stage gives the edition: tokens, collations, variants and flags."""
+
+    tokens: dict[str, list[ReadingToken]] = field(default_factory=dict)  # reading text
+    regularisations: dict[str, dict[str, int]] = field(default_factory=dict)
+    collations: list[tuple[Match, Collation, dict[str, int]]] = field(default_factory=list)
+    variants: list[Variant] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+
+def collate_rules(options: Mapping[str, Any], config_path: Any = None) -> frozenset[str]:
+    """The normalisation rules of [collate] in edition.toml (checked), or the defaults."""
+    unknown = sorted(set(options) - {"normalise"})
+    if unknown:
+        raise ConfigError(f"unknown [collate] option(s): {', '.join(unknown)}",
+                          path=config_path, hint="known: normalise")
+    return check_rules(options.get("normalise", DEFAULT_RULES))
+
+
+def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Match],
+                         rules: frozenset[str], base_witness: str | None = None) -> Collated:
+    """Collate every parallel passage, classify its variants, and gather every flag."""
+    result = Collated()
+    witnesses = {w.siglum: w for w in witness_list}
+    tokens = result.tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
+    result.regularisations = {s: regularisations(tokens[s], rules) for s in witnesses}
+    lexicon = Lexicon.for_texts(t.t for seq in tokens.values() for t in seq)
+    covered: dict[str, set[int]] = {s: set() for s in witnesses}
+    flags: list[Flag] = []
+    checked: dict[str, dict[int, Flag | None]] = {s: {} for s in witnesses}
+    first_pass = {s: classify.single_witness_flags(w, tokens[s], lexicon, set(), checked[s])
+                  for s, w in witnesses.items()}
+    rates = {s: 1000 * len(first_pass[s]) / max(len(tokens[s]), 1) for s in witnesses}
+    for match in matches:
+        if match.kind is not MatchKind.PARALLEL:
+            continue
+        a, b = match.a, match.b
+        base = (base_witness if base_witness in (a.siglum, b.siglum)
+                else max((a.siglum, b.siglum), key=lambda s: (len(tokens[s]), s)))
+        spans = {a.siglum: a, b.siglum: b}
+        order = [base] + [s for s in spans if s != base]
+        sliced: dict[str, list[ReadingToken]] = {
+            s: list(tokens[s][spans[s].start:spans[s].end]) for s in order}
+        collation = collate(sliced, base)
+        variants = classify.classify_collation(collation, lexicon, match=match.id,
+                                               error_rates=rates)
+        offsets = {s: spans[s].start for s in order}
+        variants = classify.copies_are_dittography(variants, offsets, matches)
+        result.collations.append((match, collation, offsets))
+        result.variants += variants
+        flags += classify.variant_flags(variants, sliced)
+        flags += classify.paragraph_flags(collation, rates)
+        for v in variants:
+            for r in v.readings:
+                covered[r.siglum].update(range(offsets[r.siglum] + r.start,
+                                               offsets[r.siglum] + r.end))
+        for s in order:
+            flags += classify.furniture_flags(witnesses[s], spans[s].start_line,
+                                              spans[s].end_line)
+    for s, w in witnesses.items():
+        flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s], checked[s])
+        flags += classify.anomaly_flags(w)
+        flags += classify.split_flags(w)
+        flags += classify.junk_flags(w)
+    flags += classify.repeat_flags(matches, witnesses)
+    unique: dict[str, Flag] = {}
+    for flag in flags:
+        unique.setdefault(flag.id, flag)
+    result.flags = sorted(unique.values(), key=lambda f: (f.siglum, f.line, f.id))
+    return result

@@ -1,0 +1,16 @@
+"""Stage 6, render: the edition for readers, as a static HTML site and a print PDF.
+
+Takes a build's output (`output/tei/*.xml` and `output/report/`), loaded once as a `Site`
+(`load_site`); gives file names and bytes: `site_files` the self-contained HTML site,
+`pdf_files` the print edition and its offprints (WeasyPrint, imported only when used).
+`markup` turns TEI into HTML strings shared by both; `print_html` is the print HTML that
+`pdf` lays out and numbers.
+"""
+
+from __future__ import annotations
+
+from .data import Site, load_site
+from .pdf import pdf_files
+from .site import render_site, site_files
+
+__all__ = ["Site", "load_site", "pdf_files", "render_site", "site_files"]
