@@ -55,7 +55,7 @@ def test_installed_package_validates_with_its_own_schema(wheel: Path, tmp_path: 
         "from pathlib import Path\n"
         f"assert Path(edition.__file__).is_relative_to({str(site)!r}), edition.__file__\n"
         "import edition.cli, edition.review.app, edition.render.site  # every stage imports\n"
-        "from edition.validate.validator import tei_all_path, validate_paths\n"
+        "from edition.validate import tei_all_path, validate_paths\n"
         "print(tei_all_path())\n"
         "report = validate_paths([Path(sys.argv[1])])\n"
         "print(report.summary())\n"

@@ -35,7 +35,7 @@ from ..lexicon import Lexicon
 from ..model import Cause, Reading, Variant
 from ..tokens import ReadingToken, normalise, reading_tokens
 from .alignment import Collation, Segment, collate
-from .classify import classify_collation, error_rates
+from .variants import classify_collation, error_rates
 
 FORMATS = ("table", "tei", "collatex-json", "html")
 ELIDE_WORDS = 24  # in the table, longer readings show their first and last words only

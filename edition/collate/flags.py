@@ -15,8 +15,16 @@ from ..errors import ConfigError
 from ..lexicon import Lexicon
 from ..model import Flag, Match, MatchKind, Variant, Witness
 from ..tokens import DEFAULT_RULES, ReadingToken, check_rules, reading_tokens, regularisations
-from . import classify
 from .alignment import Collation, collate
+from .single import (
+    anomaly_flags,
+    furniture_flags,
+    junk_flags,
+    repeat_flags,
+    single_witness_flags,
+    split_flags,
+)
+from .variants import classify_collation, copies_are_dittography, paragraph_flags, variant_flags
 
 
 @dataclass
@@ -50,7 +58,7 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
     covered: dict[str, set[int]] = {s: set() for s in witnesses}
     flags: list[Flag] = []
     checked: dict[str, dict[int, Flag | None]] = {s: {} for s in witnesses}
-    first_pass = {s: classify.single_witness_flags(w, tokens[s], lexicon, set(), checked[s])
+    first_pass = {s: single_witness_flags(w, tokens[s], lexicon, set(), checked[s])
                   for s, w in witnesses.items()}
     rates = {s: 1000 * len(first_pass[s]) / max(len(tokens[s]), 1) for s in witnesses}
     for match in matches:
@@ -64,27 +72,25 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
         sliced: dict[str, list[ReadingToken]] = {
             s: list(tokens[s][spans[s].start:spans[s].end]) for s in order}
         collation = collate(sliced, base)
-        variants = classify.classify_collation(collation, lexicon, match=match.id,
-                                               error_rates=rates)
+        variants = classify_collation(collation, lexicon, match=match.id, error_rates=rates)
         offsets = {s: spans[s].start for s in order}
-        variants = classify.copies_are_dittography(variants, offsets, matches)
+        variants = copies_are_dittography(variants, offsets, matches)
         result.collations.append((match, collation, offsets))
         result.variants += variants
-        flags += classify.variant_flags(variants, sliced)
-        flags += classify.paragraph_flags(collation, rates)
+        flags += variant_flags(variants, sliced)
+        flags += paragraph_flags(collation, rates)
         for v in variants:
             for r in v.readings:
                 covered[r.siglum].update(range(offsets[r.siglum] + r.start,
                                                offsets[r.siglum] + r.end))
         for s in order:
-            flags += classify.furniture_flags(witnesses[s], spans[s].start_line,
-                                              spans[s].end_line)
+            flags += furniture_flags(witnesses[s], spans[s].start_line, spans[s].end_line)
     for s, w in witnesses.items():
-        flags += classify.single_witness_flags(w, tokens[s], lexicon, covered[s], checked[s])
-        flags += classify.anomaly_flags(w)
-        flags += classify.split_flags(w)
-        flags += classify.junk_flags(w)
-    flags += classify.repeat_flags(matches, witnesses)
+        flags += single_witness_flags(w, tokens[s], lexicon, covered[s], checked[s])
+        flags += anomaly_flags(w)
+        flags += split_flags(w)
+        flags += junk_flags(w)
+    flags += repeat_flags(matches, witnesses)
     unique: dict[str, Flag] = {}
     for flag in flags:
         unique.setdefault(flag.id, flag)

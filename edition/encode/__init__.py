@@ -5,6 +5,8 @@ source line, `standOff` with every cleanup step); takes the witnesses, matches a
 and gives the edition (`plan_works` chooses the works and their apparatus, `encode_edition`
 writes `listWit`, the works with `app`/`lem`/`rdg` and `choice`/`sic`/`corr`, and the links
 between duplicated passages). Functions return lxml trees; `serialise` gives their bytes.
+Modules: `witness` (body, standOff) with `header` (its teiHeader); `edition` with
+`apparatus` (the works); `build`, the element helpers and structure rules they share.
 """
 
 from __future__ import annotations

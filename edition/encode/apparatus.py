@@ -20,7 +20,7 @@ from ..collate.alignment import Collation
 from ..model import BlockKind, Cause, Flag, Match, Variant, Witness
 from ..tei import MACHINE, XML_ID
 from ..tokens import ReadingToken
-from .witness import _DIV_TYPES, _append_text, _el, _more_authorial
+from .build import DIV_TYPES, append_text, el, more_authorial
 
 _CHOICE_CAUSES = {Cause.OCR, Cause.WORD_SPLIT, Cause.WORD_JOIN}
 
@@ -87,9 +87,9 @@ def encode_works(body: etree._Element, works: Sequence[Work]) -> None:
 
 def _work(body: etree._Element, work: Work) -> None:
     w = work.base
-    div = _el(body, "div", type="work", corresp=f"#{w.siglum}")
+    div = el(body, "div", type="work", corresp=f"#{w.siglum}")
     div.set(XML_ID, f"work-{w.siglum}")
-    _el(div, "head", w.meta("title") or w.source_name, type="work")
+    el(div, "head", w.meta("title") or w.source_name, type="work")
     by_block: dict[int, list[int]] = {}
     for i, token in enumerate(work.tokens):
         by_block.setdefault(token.block, []).append(i)
@@ -103,19 +103,19 @@ def _work(body: etree._Element, work: Work) -> None:
             level = max(1, block.level)
             while stack[-1][0] >= level:
                 stack.pop()
-            sub = _el(stack[-1][1], "div", type=_DIV_TYPES.get(level, "subsection"))
+            sub = el(stack[-1][1], "div", type=DIV_TYPES.get(level, "subsection"))
             stack.append((level, sub))
-            node = _el(sub, "head")
+            node = el(sub, "head")
         elif block.kind is BlockKind.QUOTE:
-            node = _el(stack[-1][1], "quote", type="block")
+            node = el(stack[-1][1], "quote", type="block")
         elif block.kind is BlockKind.NOTE:
-            node = _el(stack[-1][1], "note", type="authorial", n=block.label)
-        elif block.kind is BlockKind.CLOSER and not _more_authorial(list(w.blocks), index):
-            node = _el(_el(stack[-1][1], "closer"), "dateline")
+            node = el(stack[-1][1], "note", type="authorial", n=block.label)
+        elif block.kind is BlockKind.CLOSER and not more_authorial(list(w.blocks), index):
+            node = el(el(stack[-1][1], "closer"), "dateline")
         elif block.kind is BlockKind.CLOSER:
-            node = _el(stack[-1][1], "p", rend="dateline")
+            node = el(stack[-1][1], "p", rend="dateline")
         else:
-            node = _el(stack[-1][1], "p")
+            node = el(stack[-1][1], "p")
         node.set("corresp", f"#{w.siglum}")
         node.set("n", str(block.first_line))
         done = _fill(node, work, indices, done)
@@ -127,7 +127,7 @@ def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> in
 
     def flush() -> None:
         if words:
-            _append_text(node, " ".join(words) + " ")
+            append_text(node, " ".join(words) + " ")
             words.clear()
 
     for i in indices:
@@ -137,7 +137,7 @@ def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> in
         for variant, readings, offset in entries:
             flush()
             _app(node, variant, readings, work.base.siglum, work.decisions.get(variant.id))
-            _append_text(node, " ")  # the word space after the entry belongs to the text
+            append_text(node, " ")  # the word space after the entry belongs to the text
             _, end = _base_range(variant, work.base.siglum, offset)
             done = max(done, end - 1)
         if i <= done:
@@ -173,7 +173,7 @@ def reviewer_id(name: str) -> str:
 
 def _app(node: etree._Element, v: Variant, readings: dict[str, Sequence[ReadingToken]],
          base: str, decision: Any = None) -> None:
-    app = _el(node, "app", type=v.type)
+    app = el(node, "app", type=v.type)
     app.set(XML_ID, v.id)
     groups: dict[str, list[str]] = {}
     for r in v.readings:
@@ -181,20 +181,20 @@ def _app(node: etree._Element, v: Variant, readings: dict[str, Sequence[ReadingT
     lemma_text = v.reading(v.lemma).text if v.reading(v.lemma) else ""
     emended = decision is not None and decision.status == "emended"
     if emended:  # the editor's text is the lemma; the machine's choice stays as a reading
-        _el(app, "lem", decision.emendation or "", resp=f"#{reviewer_id(decision.reviewer)}")
-        keep = _el(app, "rdg", wit=" ".join(f"#{s}" for s in groups[lemma_text]),
-                   resp=MACHINE, type=v.type, subtype="machine-lemma")
+        el(app, "lem", decision.emendation or "", resp=f"#{reviewer_id(decision.reviewer)}")
+        keep = el(app, "rdg", wit=" ".join(f"#{s}" for s in groups[lemma_text]),
+                  resp=MACHINE, type=v.type, subtype="machine-lemma")
         _reading_text(keep, readings[v.lemma], v.lemma)
     else:
-        lem = _el(app, "lem", wit=" ".join(f"#{s}" for s in groups[lemma_text]), resp=MACHINE)
+        lem = el(app, "lem", wit=" ".join(f"#{s}" for s in groups[lemma_text]), resp=MACHINE)
         _reading_text(lem, readings[v.lemma], v.lemma)
     for text, sigla in groups.items():
         if text == lemma_text:
             continue
-        rdg = _el(app, "rdg", wit=" ".join(f"#{s}" for s in sigla), cause=v.cause.value,
-                  cert=f"{v.confidence:.2f}", resp=MACHINE)
+        rdg = el(app, "rdg", wit=" ".join(f"#{s}" for s in sigla), cause=v.cause.value,
+                 cert=f"{v.confidence:.2f}", resp=MACHINE)
         _reading_text(rdg, readings[sigla[0]], sigla[0])
-    _el(app, "note", v.evidence, type="evidence")
+    el(app, "note", v.evidence, type="evidence")
     if decision is not None:
         _review_note(app, decision)
 
@@ -206,8 +206,8 @@ def _review_note(parent: etree._Element, decision: Any) -> None:
         text += f": {decision.emendation}"
     if decision.note:
         text += f" ({decision.note})"
-    _el(parent, "note", text, type="review", subtype=decision.status,
-        resp=f"#{reviewer_id(decision.reviewer)}")
+    el(parent, "note", text, type="review", subtype=decision.status,
+       resp=f"#{reviewer_id(decision.reviewer)}")
 
 
 def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: str) -> None:
@@ -216,24 +216,24 @@ def _reading_text(node: etree._Element, tokens: Sequence[ReadingToken], siglum: 
     block = tokens[0].block if tokens else -1
     for token in tokens:
         if token.block != block:
-            _append_text(node, " ".join(words) + " ")
+            append_text(node, " ".join(words) + " ")
             words = []
-            _el(node, "milestone", unit="paragraph", edRef=f"#{siglum}")
+            el(node, "milestone", unit="paragraph", edRef=f"#{siglum}")
             block = token.block
         words.append(token.t)
     if words:
-        _append_text(node, " ".join(words))
+        append_text(node, " ".join(words))
 
 
 def _choice(node: etree._Element, flag: Flag, decision: Any = None) -> None:
-    choice = _el(node, "choice")
+    choice = el(node, "choice")
     choice.set(XML_ID, f"c-{flag.id}")
-    _el(choice, "sic", flag.reading)
+    el(choice, "sic", flag.reading)
     if decision is not None and decision.status == "emended":
-        _el(choice, "corr", decision.emendation or "", resp=f"#{reviewer_id(decision.reviewer)}",
-            type=flag.cause.value)
+        el(choice, "corr", decision.emendation or "", resp=f"#{reviewer_id(decision.reviewer)}",
+           type=flag.cause.value)
     else:
         resp = MACHINE if decision is None else f"{MACHINE} #{reviewer_id(decision.reviewer)}"
-        _el(choice, "corr", flag.suggestion, resp=resp, cert=f"{flag.confidence:.2f}",
-            type=flag.cause.value)
-    _append_text(node, " ")
+        el(choice, "corr", flag.suggestion, resp=resp, cert=f"{flag.confidence:.2f}",
+           type=flag.cause.value)
+    append_text(node, " ")

@@ -8,27 +8,17 @@ through the same plain-text analysis as a PDF-to-text dump.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..config import WitnessOverride
 from ..errors import InputError
-from ..model import Anomaly, Block, BlockKind, Cleanup, MetaField, SourceFormat, Witness
+from ..model import BlockKind, MetaField, SourceFormat, Witness
+from .parsed import Parsed
+
+__all__ = ["MAX_SOURCE_BYTES", "Parsed", "ingest_source", "read_source_bytes", "sniff_format"]
 
 MAX_SOURCE_BYTES = 256 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """What a reader found in one source."""
-
-    lines: tuple[str, ...]
-    metadata: tuple[MetaField, ...]
-    blocks: tuple[Block, ...]
-    cleanups: tuple[Cleanup, ...]
-    anomalies: tuple[Anomaly, ...]
-    encoding: str
-    language: str = "en"
 
 
 def sniff_format(data: bytes) -> SourceFormat:

@@ -21,7 +21,7 @@ from pypdf import PageObject, PdfReader
 
 from ..errors import InputError
 from ..model import Cleanup
-from . import Parsed
+from .parsed import Parsed
 from .text import analyse_text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

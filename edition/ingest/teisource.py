@@ -27,9 +27,9 @@ from ..model import (
     PageBreak,
 )
 from ..tei import TEI, TEI_NS, XML_LANG, parse_xml
-from . import Parsed
 from .decode import decode_source
 from .markup import BlockBuilder, end_line, norm_space
+from .parsed import Parsed
 
 _DIVS = {"div", "body", "front", "back", "group", "text", "floatingText"} | {
     f"div{n}" for n in range(1, 8)}

@@ -30,10 +30,10 @@ from ..model import (
     PageBreak,
     Text,
 )
-from . import Parsed
 from .decode import decode_source
 from .frontmatter import FrontMatter
 from .lines import LineInfo, LineKind, classify_lines
+from .parsed import Parsed
 from .specials import SpecialLines, _Para
 from .structure import (
     CHAPTER_LINE,

@@ -3,8 +3,9 @@
 Takes a build's output (`output/tei/*.xml` and `output/report/`), loaded once as a `Site`
 (`load_site`); gives file names and bytes: `site_files` the self-contained HTML site,
 `pdf_files` the print edition and its offprints (WeasyPrint, imported only when used).
-`markup` turns TEI into HTML strings shared by both; `print_html` is the print HTML that
-`pdf` lays out and numbers.
+`html` (escaped strings, TEI values) and `apparatus` are shared by both; the site's pages
+are `site` with `reading` (the edited text), `witness` (the witness view), `synopsis` and
+`links`; `print_html` (with `print_front`) is the print HTML that `pdf` lays out and numbers.
 """
 
 from __future__ import annotations

@@ -19,15 +19,8 @@ from lxml import etree
 
 from ..errors import InputError
 from ..tei import TEI, XML_ID, parse_xml
-from .markup import (
-    as_int,
-    block_anchor,
-    first_line,
-    is_furniture,
-    local,
-    sigla,
-    words,
-)
+from .html import as_int, block_anchor, local, sigla, words
+from .witness import first_line, furniture_label, is_furniture
 
 BLOCK_TAGS = (f"{TEI}p", f"{TEI}head", f"{TEI}quote", f"{TEI}note")
 
@@ -268,8 +261,6 @@ def choice_flags(site: Site) -> dict[tuple[str, str], dict]:
 
 def furniture(witness: Witness) -> list[tuple[int, str, str]]:
     """(line, label, text) of every piece of furniture and boilerplate in a witness file."""
-    from .markup import furniture_label
-
     out: list[tuple[int, str, str]] = []
     if witness.body is None:
         return out

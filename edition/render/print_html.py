@@ -1,9 +1,10 @@
 """The print edition as HTML: the document WeasyPrint lays out into the PDF.
 
-One document: title page, edition statement, conspectus siglorum, contents, the works, and an
-appendix of the flags still awaiting review. In the works, every apparatus entry is an inline
-footnote (`float: footnote`, `footnote-policy: line` in styles/print.css), so WeasyPrint puts
-it at the foot of the page that holds its lemma, or moves the line to the next page with it.
+One document: title page, edition statement, conspectus siglorum, contents (`print_front`),
+the works, and an appendix of the flags still awaiting review. In the works, every apparatus
+entry is an inline footnote (`float: footnote`, `footnote-policy: line` in styles/print.css),
+so WeasyPrint puts it at the foot of the page that holds its lemma, or moves the line to the
+next page with it.
 
 Line numbers cannot be known before the lines are broken, so each entry starts with a slot
 (`span.ln`, placeholder digits) that `render_pdf` fills after layout. The lemma in the text
@@ -19,19 +20,10 @@ from datetime import date
 from lxml import etree
 
 from ..tei import TEI, TEI_NS, XML_ID
+from .apparatus import main_cause, space_after
 from .data import Site, Work
-from .markup import (
-    as_int,
-    block_anchor,
-    esc,
-    local,
-    main_cause,
-    shorten,
-    sigla,
-    space_after,
-    tag,
-    words,
-)
+from .html import as_int, block_anchor, esc, local, shorten, sigla, tag, words
+from .print_front import front_matter
 
 # The label printed after an entry that corrects a corrupt reading, by cause. Substantive
 # variants carry none: a label means "this reading is damage, not a variant".
@@ -63,8 +55,7 @@ def print_html(site: Site, css: str, options: PrintOptions | None = None) -> Pri
     options = options or PrintOptions()
     works = [w for w in site.works if options.work in (None, w.siglum)]
     writer = _Writer(site, options)
-    body = [_title_page(site, works), _statement(site, works, options),
-            _conspectus(site, works), _contents(works)]
+    body = front_matter(site, works, options.today, CLASS_LABELS)
     body += [writer.work(w) for w in works]
     pending = [f for f in site.flags if f.get("status", "open") == "open"
                and any(_flag_work(site, f) == w.siglum for w in works)]
@@ -91,95 +82,6 @@ def _meta(name: str, content: str) -> str:
 
 def _subject(works: list[Work]) -> str:
     return "Critical edition with apparatus of " + "; ".join(w.title for w in works)
-
-
-# -- front matter --------------------------------------------------------------------------
-def _title_page(site: Site, works: list[Work]) -> str:
-    lines = [tag("p", esc(site.title), class_="tp-title")]
-    for w in works:
-        wit = site.witnesses.get(w.siglum)
-        who = f"{wit.author}, " if wit and wit.author else ""
-        lines.append(tag("p", esc(who) + tag("i", esc(w.title)), class_="tp-work"))
-    lines.append(tag("p", "Edited from " + esc(str(len(site.witnesses)))
-                     + " witnesses, with a critical apparatus", class_="tp-sub"))
-    lines.append(tag("p", "Prepared by <span class='sc'>edition</span>", class_="tp-by"))
-    return tag("section", "".join(lines), class_="title-page")
-
-
-def _statement(site: Site, works: list[Work], options: PrintOptions) -> str:
-    apps = sum(w.apps for w in works)
-    corr = sum(w.choices for w in works)
-    decided = sum(1 for f in site.flags if f.get("status", "open") != "open")
-    parts = [
-        tag("h1", "Edition statement", class_="fm", id="statement"),
-        tag("p", f"This edition was prepared automatically on {esc(options.today)} from "
-            f"{len(site.witnesses)} source files (the witnesses listed in the conspectus "
-            "siglorum). Each source was decoded, cleaned and encoded in TEI P5; page headers "
-            "and footers, site navigation, addresses and extraction debris were recorded as "
-            "such and are not printed. Passages present in more than one witness were found "
-            "automatically and collated word by word; the readings of every witness are kept "
-            "in the TEI files, from which this book is typeset."),
-        tag("p", f"The text of {len(works)} work{'s' if len(works) != 1 else ''} follows "
-            f"its base witness. The apparatus records {apps} points of variation between "
-            f"witnesses and {corr} corrections of readings judged corrupt in a single "
-            f"witness. {decided} of the {len(site.flags)} readings flagged as probable "
-            "corruptions have been reviewed by an editor; those still open are listed in the "
-            "appendix."),
-        tag("h2", "How to read the apparatus", class_="fm"),
-        tag("p", "Lines are counted on each page; every fifth line is numbered in the outer "
-            "margin (thus: <span class='ln-proto' id='ln-proto'>5</span>). At the foot of the "
-            "page, each entry gives the line number, the reading of this edition (the lemma) "
-            "followed by a square bracket, then the differing readings with the sigla of the "
-            "witnesses that have them. <i>om.</i> means that the witness lacks the lemma, "
-            "<i>add.</i> that it has words the lemma lacks, <i>emend.</i> an editor's "
-            "emendation. An entry that corrects a corrupt reading ends with the kind of "
-            "corruption in small capitals: " + ", ".join(
-                f"<span class='cls'>{esc(v)}</span> {esc(k)}" for k, v in CLASS_LABELS.items())
-            + ". Entries without such a label record substantive variants. An asterisk marks a "
-            "correction not yet reviewed. Footnotes with a number are the author's."),
-    ]
-    return tag("section", "".join(parts), class_="front")
-
-
-def _conspectus(site: Site, works: list[Work]) -> str:
-    roles: dict[str, list[str]] = {}
-    for w in works:
-        roles.setdefault(w.siglum, []).append(f"base text of <i>{esc(w.title)}</i>")
-        for s in w.collated:
-            roles.setdefault(s, []).append(f"collated in <i>{esc(w.title)}</i>")
-    rows = []
-    for siglum, wit in site.witnesses.items():
-        desc = ", ".join(esc(x) for x in (wit.author, wit.title, wit.date) if x)
-        role = "; ".join(roles.get(siglum, ["not collated in the works printed"]))
-        rows.append(tag("tr", tag("th", esc(siglum)) + tag(
-            "td", f"{desc}. <span class='src'>Source file {esc(wit.source)}</span>. {role}.")))
-    return tag("section", tag("h1", "Conspectus siglorum", class_="fm", id="sigla")
-               + tag("table", "".join(rows), class_="sigla"), class_="front")
-
-
-def _contents(works: list[Work]) -> str:
-    items = [_toc_item("#statement", "Edition statement", "fm"),
-             _toc_item("#sigla", "Conspectus siglorum", "fm")]
-    for w in works:
-        items.append(_toc_item(f"#work-{w.siglum}", w.title, "toc-work"))
-        for i, div in enumerate(_chapters(w.div), 1):
-            items.append(_toc_item(f"#ch-{w.siglum}-{i}", _head_text(div), "toc-ch"))
-    items.append(_toc_item("#appendix", "Appendix: readings awaiting review", "fm"))
-    return tag("section", tag("h1", "Contents", class_="fm", id="contents")
-               + tag("ul", "".join(items), class_="toc"), class_="front toc-page")
-
-
-def _toc_item(href: str, text: str, cls: str) -> str:
-    return tag("li", tag("a", esc(text), href=href), class_=cls)
-
-
-def _chapters(div: etree._Element) -> list[etree._Element]:
-    return [c for c in div if local(c) == "div"]
-
-
-def _head_text(div: etree._Element) -> str:
-    head = div.find(f"{TEI}head")
-    return " ".join(words(head)) or (div.get("type") or "part").capitalize()
 
 
 # -- the works -------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from ..resources import style_asset, template_dir
 from ..tei import TEI, XML_ID
+from .apparatus import Annotations
 from .data import (
     Site,
     Work,
@@ -27,15 +28,11 @@ from .data import (
     furniture,
     load_site,
 )
-from .markup import (
-    Annotations,
-    Links,
-    TextRenderer,
-    WitnessRenderer,
-    esc,
-    tag,
-)
+from .html import esc, tag
+from .links import Hrefs
+from .reading import TextRenderer
 from .synopsis import synopsis_sections
+from .witness import WitnessRenderer
 
 CAUSES = ("ocr", "junk", "boilerplate", "lacuna", "dittography", "word-split", "word-join",
           "structure", "typography", "substantive")
@@ -81,41 +78,6 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.globals.update(causes=CAUSES, cause_notes=CAUSE_NOTES)
     return env
-
-
-class Hrefs:
-    """Links between pages, relative to the page being written (`root` is '' or '../')."""
-
-    def __init__(self, site: Site, root: str) -> None:
-        self.site, self.root = site, root
-
-    def witness(self, siglum: str, line: int | None = None) -> str | None:
-        wit = self.site.witnesses.get(siglum)
-        if wit is None:
-            return None
-        return f"{self.root}witnesses/{wit.slug}.html" + (f"#L{line}" if line else "")
-
-    def work(self, siglum: str, fragment: str = "") -> str:
-        work = self.site.work_of(siglum)
-        slug = work.slug if work else siglum
-        return f"{self.root}works/{slug}.html" + (f"#{fragment}" if fragment else "")
-
-    def flag(self, flag_id: str) -> str:
-        return f"{self.root}flags.html#{flag_id}"
-
-    def synopsis(self, ident: str = "") -> str:
-        return f"{self.root}synopsis.html" + (f"#{ident}" if ident else "")
-
-    def block(self, siglum: str, line: int) -> str | None:
-        where = self.site.locate(siglum, line)
-        return self.work(*where) if where else None
-
-    def links(self, app_work: str | None = None) -> Links:
-        site = self.site
-        return Links(source=lambda s, n: self.witness(s, n) if n else None,
-                     source_file=lambda s: site.witnesses[s].source if s in site.witnesses else s,
-                     flag=self.flag,
-                     app_href=(lambda i: self.work(app_work, i)) if app_work else lambda i: f"#{i}")
 
 
 def _page(env: jinja2.Environment, template: str, root: str, site: Site, **context) -> str:

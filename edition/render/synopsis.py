@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from ..tei import TEI
+from .apparatus import Annotations
 from .data import BLOCK_TAGS, Site
-from .markup import Annotations, TextRenderer, block_anchor, esc, local, source_lines, tag
-
-if TYPE_CHECKING:
-    from .site import Hrefs
+from .html import block_anchor, esc, local, tag
+from .links import Hrefs
+from .reading import TextRenderer
+from .witness import source_lines
 
 SMALL_REPEATS = {"doubled-word", "doubled-phrase"}
 VERBS = {  # (kind, subkind) -> (what side a says of b, what side b says of a)

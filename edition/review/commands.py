@@ -89,7 +89,7 @@ def flags_command(status: str | None, cause: str | None, witness: str | None, as
     """List the flags of a build with their review status (open or the current decision)."""
     from rich.table import Table
 
-    from .store import load_flags, review_state
+    from .state import load_flags, review_state
 
     folder = _output(output)
     flags = load_flags(folder)
@@ -158,7 +158,7 @@ def decide_command(flag_id: str, accept: bool, reject: bool, emend: str | None,
                    note: str | None, reviewer: str | None, output: Path | None,
                    store: Path | None) -> None:
     """Record a decision on flag FLAG_ID of the current build (see `edition flags`)."""
-    from .store import load_flags
+    from .state import load_flags
 
     chosen = [name for name, on in (("--accept", accept), ("--reject", reject),
                                     ("--emend", emend is not None)) if on]

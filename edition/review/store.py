@@ -7,7 +7,8 @@ processes (two reviewers, the web app and the CLI) write at once. Rows are never
 updated or deleted (triggers refuse it): the latest decision per anchor is current,
 earlier ones remain as history.
 
-Decisions are keyed by content anchors (`edition.review.anchor`), not flag ids.
+Decisions are keyed by content anchors (`edition.review.anchor`), not flag ids; the
+reading of a build's flags and their matching to decisions is `edition.review.state`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from ..errors import InputError, OutputError, UsageError
 from .anchor import anchor as content_anchor
-from .anchor import anchors, fold, match
+from .anchor import fold
 
 SCHEMA_VERSION = 1
 STATUSES = ("accepted", "rejected", "emended")
@@ -343,60 +344,4 @@ def _parse_record(line: str, path: Path, number: int) -> tuple[Any, ...]:
     return tuple(obj.get(name) for name in _FIELDS)
 
 
-def flags_path(output: Path) -> Path:
-    return Path(output) / "report" / "flags.jsonl"
-
-
-def load_flags(output: Path) -> list[dict[str, Any]]:
-    """The flags of the build in `output` (report/flags.jsonl), each with its `anchor`.
-
-    No build -> UsageError (run `edition build` first); a malformed line -> InputError.
-    """
-    path = flags_path(output)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise UsageError("no flags to review: this folder holds no build", path=path,
-                         hint="run `edition build` first, or give the build's folder "
-                              "with -o") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the flags: {exc}", path=path) from exc
-    flags: list[dict[str, Any]] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            flag = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {number}: not JSON ({exc.msg})", path=path,
-                             hint="rebuild with `edition build`") from exc
-        if not isinstance(flag, dict) or not isinstance(flag.get("id"), str):
-            raise InputError(f"line {number}: not a flag (no 'id')", path=path,
-                             hint="rebuild with `edition build`")
-        flags.append(flag)
-    keys = anchors(flags)
-    for flag in flags:
-        flag["anchor"] = keys[flag["id"]]
-    return flags
-
-
-@dataclass(frozen=True)
-class ReviewState:
-    """The flags of a build with the decisions that apply to them."""
-
-    flags: list[dict[str, Any]]
-    applied: dict[str, Decision]  # flag id -> current decision
-    orphans: list[Decision]  # current decisions whose passage is gone
-
-    def status(self, flag: Mapping[str, Any]) -> str:
-        decision = self.applied.get(str(flag["id"]))
-        return decision.status if decision is not None else "open"
-
-
-def review_state(flags: list[dict[str, Any]], store: DecisionStore) -> ReviewState:
-    applied, orphans = match(store.current(), flags)
-    return ReviewState(flags, applied, orphans)
-
-
-__all__ = ["STATUSES", "Decision", "DecisionStore", "ReviewState", "default_path", "flags_path",
-           "fold", "load_flags", "review_state", "validate"]
+__all__ = ["STATUSES", "Decision", "DecisionStore", "default_path", "fold", "validate"]

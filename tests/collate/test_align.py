@@ -10,7 +10,7 @@ from lxml import etree
 
 from edition.collate import alignment as collate_module
 from edition.collate.alignment import collate
-from edition.collate.classify import classify_collation
+from edition.collate.variants import classify_collation
 from edition.lexicon import Lexicon
 from edition.model import Cause
 from edition.tokens import ReadingToken, normalise

@@ -18,7 +18,7 @@ from lxml import etree
 from edition.cli import main
 from edition.collate import collatex
 from edition.tei import parse_xml
-from edition.validate.validator import validate_tree
+from edition.validate import validate_tree
 
 from ..conftest import SOURCES, TEI_NS
 

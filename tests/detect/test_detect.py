@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from edition.config import load_config
-from edition.detect.passages import DetectOptions, detect
+from edition.detect import DetectOptions, detect
 from edition.errors import ConfigError
 from edition.ingest import ingest_source
 from edition.model import MatchKind, Witness

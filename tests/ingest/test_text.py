@@ -24,7 +24,7 @@ from edition.model import (
     PageBreak,
     Witness,
 )
-from edition.validate.validator import validate_tree
+from edition.validate import validate_tree
 
 from ..conftest import FIXTURES
 

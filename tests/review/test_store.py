@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from edition.errors import InputError, UsageError
 from edition.review import DecisionStore, anchor, anchors, match
 from edition.review.commands import COMMANDS
-from edition.review.store import default_path, load_flags, review_state
+from edition.review.state import load_flags, review_state
+from edition.review.store import default_path
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""Tests for edition.validate.validator and the schema assets in tei/.
+"""Tests for edition.validate and the schema assets in tei/.
 
 tei_all and edition.rng take seconds each to compile; the module cache compiles each once per
 session, and the fixture report below validates every fixture in one pass.
@@ -22,9 +22,9 @@ from edition.validate import (
     FileResult,
     Problem,
     ValidationReport,
+    schemas,
     validate_paths,
     validate_tree,
-    validator,
 )
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "validate"
@@ -261,7 +261,7 @@ def test_missing_env_schema_and_missing_vendored_copy(
     with pytest.raises(SchemaError, match="EDITION_TEI_SCHEMA"):
         validate.tei_all_path()
     monkeypatch.delenv(validate.ENV_SCHEMA)
-    monkeypatch.setattr(validator, "_asset", lambda name: None)
+    monkeypatch.setattr(schemas, "_asset", lambda name: None)
     with pytest.raises(SchemaError) as caught:
         validate.tei_all_path()
     assert "--schema" in caught.value.hint
@@ -309,7 +309,7 @@ def test_cause_vocabulary_is_the_same_everywhere() -> None:
     assert listed and listed.group(1).split() == CAUSES
     rng = etree.parse(str(REPO / "tei" / "edition.rng"))
     values = rng.xpath("//r:define[@name='edition.cause']/r:choice/r:value",
-                       namespaces={"r": validator.RNG_NS})
+                       namespaces={"r": schemas.RNG_NS})
     assert all(v.getnext() is not None and v.getnext().tag.endswith("documentation")
                and v.getnext().text.strip() for v in values)
 

@@ -1,0 +1,74 @@
+"""Small helpers shared by the site and the print HTML: escaped HTML strings, and the
+values read off TEI elements (local names, sigla, words, line numbers, block anchors).
+
+Every piece of source text goes through `esc` (markupsafe), and `tag`/`attrs` escape every
+attribute value, so nothing from a TEI file reaches a page unescaped: a source holding
+`<script>` shows it as text.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from markupsafe import escape
+
+LONG_WORDS = 40  # a reading longer than this is shortened in its apparatus entry
+
+
+def esc(value: object) -> str:
+    return str(escape("" if value is None else str(value)))
+
+
+def attrs(**pairs: object) -> str:
+    """` k="v"` pairs, escaped; None and False are left out, True is a bare attribute."""
+    out = []
+    for key, value in pairs.items():
+        if value is None or value is False:
+            continue
+        name = key.rstrip("_").replace("_", "-")
+        out.append(f" {name}" if value is True else f' {name}="{esc(value)}"')
+    return "".join(out)
+
+
+def tag(name: str, inner: str = "", **pairs: object) -> str:
+    """An element around already-escaped `inner`."""
+    return f"<{name}{attrs(**pairs)}>{inner}</{name}>"
+
+
+def local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def sigla(value: str | None) -> list[str]:
+    return [s.lstrip("#") for s in (value or "").split() if s.lstrip("#")]
+
+
+def words(el: etree._Element | None) -> list[str]:
+    return "".join(el.itertext()).split() if el is not None else []
+
+
+def shorten(text: str, limit: int = LONG_WORDS) -> str:
+    parts = text.split()
+    if len(parts) <= limit:
+        return " ".join(parts)
+    return f"{' '.join(parts[:24])} … {' '.join(parts[-10:])} ({len(parts)} words)"
+
+
+def as_int(value: object) -> int:
+    """A line number from TEI or a report; 0 when there is none."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return 0
+
+
+def cert_text(value: object) -> str:
+    try:
+        return f"{float(value):.2f}"  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+
+
+def block_anchor(el: etree._Element) -> str | None:
+    """The HTML id of an edition block: its witness and source line, e.g. C-2749."""
+    wit, n = sigla(el.get("corresp")), as_int(el.get("n"))
+    return f"{wit[0]}-{n}" if wit and n else None
