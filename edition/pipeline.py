@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 @dataclass
 class BuildResult:
+    """What a build made, for the CLI's summary and exit code (and the tests)."""
+
     witnesses: list[Witness]
     matches: list[Match] = field(default_factory=list)
     collations: list[tuple[Match, Collation, dict[str, int]]] = field(default_factory=list)
@@ -48,14 +51,14 @@ class BuildResult:
     tokens: dict[str, list[ReadingToken]] = field(default_factory=dict)  # reading text
     decisions: dict[str, Any] = field(default_factory=dict)  # flag id -> current Decision
     orphans: list[Any] = field(default_factory=list)  # decisions whose passage is gone
-
-    @property
-    def open_flags(self) -> int:
-        return sum(1 for f in self.flags if f.id not in self.decisions)
     written: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def open_flags(self) -> int:
+        return sum(1 for f in self.flags if f.id not in self.decisions)
 
     @property
     def ok(self) -> bool:
@@ -151,123 +154,84 @@ def output_names(witnesses: list[Witness]) -> dict[str, str]:
 
 def build(config: Config, sources: list[Path] | None = None, *, validate: bool = True,
           progress: Progress | None = None, stages: tuple[str, ...] = STAGES) -> BuildResult:
-    """Run the stages, encode and validate; then write all outputs at once."""
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
-    paths = discover_sources(sources or [config.sources])
-    detect_options = DetectOptions.from_mapping(config.options("detect"))
-    witnesses = ingest_all(paths, config, progress)
-    timings["ingest"] = time.perf_counter() - start
-    start = time.perf_counter()
-    names = output_names(witnesses)
-    documents = {names[w.siglum]: encode_witness(w, edition_title=config.title)
-                 for w in witnesses}
-    timings["encode"] = time.perf_counter() - start
-    result = BuildResult(witnesses, timings=timings)
-    tei_sources = [p for p, w in zip(paths, witnesses, strict=True)
-                   if w.source_format is SourceFormat.TEI]
-    if tei_sources and validate:
-        from .validate import validate_paths
-
-        for problem in validate_paths(tei_sources, project_rules=False).problems:
-            if problem.severity == "error":
-                result.warnings.append(f"TEI source not valid against tei_all (used anyway): "
-                                       f"{problem.format()}")
-    named = {p.name for p in paths}
-    for name in sorted(set(config.witnesses) - named):
-        result.warnings.append(f"edition.toml: [witness.\"{name}\"] names no source of this "
-                               "build (a typo, or a source not given)")
-    if "detect" in stages:
-        if progress:
-            progress("detect duplicated passages", 0, 1)
-        start = time.perf_counter()
-        result.matches = detect(witnesses, detect_options)
-        timings["detect"] = time.perf_counter() - start
-        if "collate" in stages:
-            if progress:
-                progress("collate and classify", 0, 1)
-            start = time.perf_counter()
-            collated = collate_and_classify(
-                witnesses, result.matches,
-                collate_rules(config.options("collate"), config.path), config.base_witness)
-            result.tokens, result.regularisations = collated.tokens, collated.regularisations
-            result.collations, result.variants = collated.collations, collated.variants
-            result.flags = collated.flags
-            apply_review(result, config)
-            timings["collate"] = time.perf_counter() - start
-        anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
-        files = {siglum: f"{name}.xml" for siglum, name in names.items()}
-        works = []
-        if "collate" in stages:
-            works = plan_works(witnesses, result.tokens, result.collations, result.variants,
-                               result.flags, result.decisions)
-        documents[EDITION_NAME] = encode_edition(witnesses, result.matches, anchors, files,
-                                                 title=config.title, editor=config.editor,
-                                                 works=works,
-                                                 regularisations=result.regularisations,
-                                                 decisions=result.decisions)
+    """Run the stages in order, validate, then write every output at once (atomically)."""
+    timed = _Timer(progress)
+    with timed("ingest"):
+        paths = discover_sources(sources or [config.sources])
+        detect_options = DetectOptions.from_mapping(config.options("detect"))
+        witnesses = ingest_all(paths, config, progress)
+    result = BuildResult(witnesses, timings=timed.timings)
+    with timed("encode"):
+        names = output_names(witnesses)
+        documents = {names[w.siglum]: encode_witness(w, edition_title=config.title)
+                     for w in witnesses}
     if validate:
-        from .validate import validate_tree  # the only validation entry point
-
-        start = time.perf_counter()
-        tei_dir = config.output / "tei"
-        for n, (stem, doc) in enumerate(documents.items(), 1):
-            if progress:
-                progress(f"validate {stem}", n - 1, len(documents))
-            written = parse_xml(serialise(doc))  # line numbers of the file as written
-            for problem in validate_tree(written, tei_dir / f"{stem}.xml"):
-                if problem.severity == "error":
-                    result.problems.append(problem.format())
-        timings["validate"] = time.perf_counter() - start
-    outputs: dict[Path, bytes] = {}
-    for stem, doc in documents.items():
-        outputs[config.output / "tei" / f"{stem}.xml"] = serialise(doc)
-    outputs[config.output / "tei" / "edition.sch"] = schema_asset("edition.sch").read_bytes()
-    report = config.output / "report"
-    outputs[report / "structure.jsonl"] = jsonl(structure_rows(witnesses))
-    outputs[report / "cleanup.jsonl"] = jsonl(cleanup_rows(witnesses))
-    if "collate" in stages:
-        sources_by = {w.siglum: w.source_name for w in witnesses}
-        outputs[report / "flags.jsonl"] = jsonl(
-            flag_row(f, sources_by, result.decisions.get(f.id)) for f in result.flags)
+        result.warnings += _invalid_tei_sources(paths, witnesses)
+    result.warnings += _unused_overrides(paths, config)
     if "detect" in stages:
-        sources_by = {w.siglum: w.source_name for w in witnesses}
-        outputs[report / "duplicates.jsonl"] = jsonl(
-            duplicate_row(m, sources_by) for m in result.matches)
-    outputs[report / "ingest.json"] = write_json({
-        "witnesses": [ingest_counts(w) for w in witnesses],
-        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-        "matches": {kind: sum(1 for m in result.matches if m.kind.value == kind)
-                    for kind in ("parallel", "repeat", "quotation")},
-    })
+        with timed("detect", "detect duplicated passages"):
+            result.matches = detect(witnesses, detect_options)
+        if "collate" in stages:
+            with timed("collate", "collate and classify"):
+                _collate(result, config)
+                apply_review(result, config)
+        documents[EDITION_NAME] = _edition(result, documents, names, config,
+                                           collated="collate" in stages)
+    if validate:
+        with timed("validate"):
+            result.problems = _validate(documents, config.output / "tei", progress)
+    outputs = _outputs(result, documents, config.output, stages)
     if "render" in stages and "collate" in stages:
-        if progress:
-            progress("render the HTML and PDF edition", 0, 1)
-        start = time.perf_counter()
-        outputs.update(_render(outputs, config.output))
-        timings["render"] = time.perf_counter() - start
+        with timed("render", "render the HTML and PDF edition"):
+            outputs.update(_render(outputs, config.output))
     write_all_atomic(outputs)
     result.written.extend(outputs)
     return result
 
 
-def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
-    """The HTML site and the PDFs, rendered from the TEI and reports of this build (staged in
-    a temporary folder, so nothing is written to the output before everything succeeded)."""
-    import tempfile
+class _Timer:
+    """`with timed(stage, what)`: report progress, then time the stage into `timings`."""
 
-    from .render import load_site, pdf_files, site_files
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
 
-    with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
-        staged = Path(tmp)
-        for path, data in outputs.items():
-            target = staged / path.relative_to(out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        site = load_site(staged / "tei", staged / "report")
-        html, pdfs = site_files(site), pdf_files(site)
-    return {**{out / "html" / name: data for name, data in html.items()},
-            **{out / "pdf" / name: data for name, data in pdfs.items()}}
+    @contextmanager
+    def __call__(self, stage: str, what: str | None = None) -> Iterator[None]:
+        if what and self.progress:
+            self.progress(what, 0, 1)
+        start = time.perf_counter()
+        yield
+        self.timings[stage] = time.perf_counter() - start
+
+
+def _invalid_tei_sources(paths: list[Path], witnesses: list[Witness]) -> list[str]:
+    """TEI sources are used even when invalid against tei_all; each error is a warning."""
+    tei_sources = [p for p, w in zip(paths, witnesses, strict=True)
+                   if w.source_format is SourceFormat.TEI]
+    if not tei_sources:
+        return []
+    from .validate import validate_paths
+
+    return [f"TEI source not valid against tei_all (used anyway): {problem.format()}"
+            for problem in validate_paths(tei_sources, project_rules=False).problems
+            if problem.severity == "error"]
+
+
+def _unused_overrides(paths: list[Path], config: Config) -> list[str]:
+    named = {p.name for p in paths}
+    return [f"edition.toml: [witness.\"{name}\"] names no source of this build (a typo, or a "
+            "source not given)" for name in sorted(set(config.witnesses) - named)]
+
+
+def _collate(result: BuildResult, config: Config) -> None:
+    """Collate and classify (collate stage); the result's tokens, collations, variants, flags."""
+    collated = collate_and_classify(
+        result.witnesses, result.matches,
+        collate_rules(config.options("collate"), config.path), config.base_witness)
+    result.tokens, result.regularisations = collated.tokens, collated.regularisations
+    result.collations, result.variants = collated.collations, collated.variants
+    result.flags = collated.flags
 
 
 def apply_review(result: BuildResult, config: Config) -> None:
@@ -293,3 +257,73 @@ def apply_review(result: BuildResult, config: Config) -> None:
                                "sources (kept in the store)")
 
 
+def _edition(result: BuildResult, documents: dict[str, Any], names: dict[str, str],
+             config: Config, *, collated: bool) -> Any:
+    """The edition TEI: the works and their apparatus (when collated), links between passages."""
+    witnesses = result.witnesses
+    anchors = {w.siglum: line_anchors(documents[names[w.siglum]]) for w in witnesses}
+    files = {siglum: f"{name}.xml" for siglum, name in names.items()}
+    works = (plan_works(witnesses, result.tokens, result.collations, result.variants,
+                        result.flags, result.decisions) if collated else [])
+    return encode_edition(witnesses, result.matches, anchors, files, title=config.title,
+                          editor=config.editor, works=works,
+                          regularisations=result.regularisations, decisions=result.decisions)
+
+
+def _validate(documents: dict[str, Any], tei_dir: Path,
+              progress: Progress | None) -> list[str]:
+    """Every TEI document as it will be written, against tei_all and our rules: the errors."""
+    from .validate import validate_tree  # the only validation entry point
+
+    problems: list[str] = []
+    for n, (stem, doc) in enumerate(documents.items(), 1):
+        if progress:
+            progress(f"validate {stem}", n - 1, len(documents))
+        written = parse_xml(serialise(doc))  # line numbers of the file as written
+        problems += [problem.format() for problem in validate_tree(written, tei_dir / f"{stem}.xml")
+                     if problem.severity == "error"]
+    return problems
+
+
+def _outputs(result: BuildResult, documents: dict[str, Any], out: Path,
+             stages: tuple[str, ...]) -> dict[Path, bytes]:
+    """Every file of the build but the rendered ones: TEI, Schematron, reports."""
+    witnesses = result.witnesses
+    outputs = {out / "tei" / f"{stem}.xml": serialise(doc) for stem, doc in documents.items()}
+    outputs[out / "tei" / "edition.sch"] = schema_asset("edition.sch").read_bytes()
+    report = out / "report"
+    outputs[report / "structure.jsonl"] = jsonl(structure_rows(witnesses))
+    outputs[report / "cleanup.jsonl"] = jsonl(cleanup_rows(witnesses))
+    sources_by = {w.siglum: w.source_name for w in witnesses}
+    if "collate" in stages:
+        outputs[report / "flags.jsonl"] = jsonl(
+            flag_row(f, sources_by, result.decisions.get(f.id)) for f in result.flags)
+    if "detect" in stages:
+        outputs[report / "duplicates.jsonl"] = jsonl(
+            duplicate_row(m, sources_by) for m in result.matches)
+    outputs[report / "ingest.json"] = write_json({
+        "witnesses": [ingest_counts(w) for w in witnesses],
+        "timings_seconds": {k: round(v, 3) for k, v in result.timings.items()},
+        "matches": {kind: sum(1 for m in result.matches if m.kind.value == kind)
+                    for kind in ("parallel", "repeat", "quotation")},
+    })
+    return outputs
+
+
+def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
+    """The HTML site and the PDFs, rendered from the TEI and reports of this build (staged in
+    a temporary folder, so nothing is written to the output before everything succeeded)."""
+    import tempfile
+
+    from .render import load_site, pdf_files, site_files
+
+    with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
+        staged = Path(tmp)
+        for path, data in outputs.items():
+            target = staged / path.relative_to(out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        site = load_site(staged / "tei", staged / "report")
+        html, pdfs = site_files(site), pdf_files(site)
+    return {**{out / "html" / name: data for name, data in html.items()},
+            **{out / "pdf" / name: data for name, data in pdfs.items()}}

@@ -1,7 +1,7 @@
 """Quality of the corruption flags: the simulator is honest, and recall does not regress.
 
 The measurement itself is `bench/quality` (see bench/README.md, "quality"); these tests reuse
-its simulator and scorer (`bench/simulate.py`, imported by path) and assert regression floors.
+its simulator and scorer (`bench/benchlib.py`, imported by path) and assert regression floors.
 One build of the real corpus and one of two simulated chapters per module (validate=False).
 
 Measured on 2026-11-22 (code b26723b plus uncommitted work in edition/), matching rule ±2 lines:
@@ -32,10 +32,10 @@ from edition.pipeline import build
 
 from ..conftest import REPO, SOURCES
 
-_spec = importlib.util.spec_from_file_location("bench_simulate", REPO / "bench" / "simulate.py")
+_spec = importlib.util.spec_from_file_location("benchlib", REPO / "bench" / "benchlib.py")
 assert _spec and _spec.loader
 sim = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("bench_simulate", sim)
+sys.modules.setdefault("benchlib", sim)
 _spec.loader.exec_module(sim)
 
 SEEDS = (sim.SEED, sim.SEED + 1)

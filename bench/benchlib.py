@@ -1,7 +1,14 @@
-"""Corruption simulator and flag scorer, shared by `bench/quality` and the quality tests
-(`tests/collate/test_quality.py`).
+"""The helper library of the benchmarks: what several `bench/` scripts share, in one module.
 
-Imported by path (``importlib``), not as a package: `bench/` has no ``__init__.py``.
+Scripts import it as `benchlib` (a script's own folder is first on `sys.path`); the quality
+tests (`tests/collate/test_quality.py`) load it by path, as `bench/` is not a package.
+
+- **Measuring**: `REPO`, `growth_exponent` (least-squares slope of log time on log size: 1.0
+  is linear), `rss_mb` / `status_mb`, `start_peak` / `peaks` (a timed call's own peak memory),
+  `text_table` (a plain-text table, the first row its header), `default_build` (the default corpus
+  built by the installed `edition`, for the render benchmarks).
+- **Corruption simulator and flag scorer** (`simulate`, `score`, the gold lists), for
+  `bench/quality` and its tests; described below.
 
 **Simulator.** The clean text is witness D's chapter (`sources/003_...txt`, lines 1-149: title,
 heading, contents, the body paragraphs and the footnote; the site navigation after it is left
@@ -46,14 +53,93 @@ match one entry (C's header and footer lines are two flags for one boilerplate e
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
+import resource
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+# ---------------------------------------------------------------------------- measuring
+
+
+def growth_exponent(points: Iterable[tuple[float, float]]) -> float:
+    """Least-squares slope of log(seconds) on log(size) over (size, seconds) points: 1.0 is
+    linear growth, 2.0 quadratic; NaN with fewer than two points."""
+    pairs = [(math.log(n), math.log(s)) for n, s in points]
+    if len(pairs) < 2:
+        return math.nan
+    mx = sum(x for x, _ in pairs) / len(pairs)
+    my = sum(y for _, y in pairs) / len(pairs)
+    return (sum((x - mx) * (y - my) for x, y in pairs)
+            / sum((x - mx) ** 2 for x, _ in pairs))
+
+
+def status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM...), in MiB."""
+    with open("/proc/self/status") as f:
+        return next(int(x.split()[1]) for x in f if x.startswith(field + ":")) / 1024
+
+
+def rss_mb() -> float:
+    return status_mb("VmRSS")
+
+
+def start_peak() -> float:
+    """Reset the process's peak RSS (Linux clear_refs 5), so the peak after the timed call
+    is the call's own; return the RSS it starts from."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass  # then +MB is measured against the lifetime peak (an upper bound)
+    return status_mb("VmRSS")
+
+
+def peaks(pre: float) -> tuple[float, float]:
+    """(peak RSS of the whole process, RSS the timed call added at its peak), MiB."""
+    whole = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return whole, status_mb("VmHWM") - pre
+
+
+def text_table(rows: Sequence[Sequence[Any]], left: Iterable[int] = (0,), rule: bool = True) -> str:
+    """Rows as a plain-text table, the first row its header (underlined when `rule`):
+    columns in `left` aligned left, the others right."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
+    keep_left = set(left)
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(c.ljust(w) if i in keep_left else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+                     .rstrip())
+        if n == 0 and rule:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def default_build(folder: Path, who: str) -> Path:
+    """`edition build --no-validate` of the default corpus into folder/build (the installed
+    command, as a user runs it); exits with a message naming `who` if nothing was built."""
+    out = folder / "build"
+    edition = Path(sys.executable).parent / "edition"
+    command = [str(edition)] if edition.exists() else [sys.executable, "-m", "edition.cli"]
+    subprocess.run([*command, "-q", "build", str(REPO / "sources"), "-o", str(out),
+                    "--no-validate"], check=False, cwd=folder)
+    if not (out / "tei" / "edition.xml").exists():
+        sys.exit(f"{who}: the build wrote no tei/edition.xml")
+    return out
+
+
+# ------------------------------------------------------------------- corruption simulator
+
 CLEAN_SOURCE = REPO / "sources" / "003_a62227af89236541.txt"
 CLEAN_LINES = (1, 149)  # title ... footnote; D 151-155 is site navigation
 GOLD_PATH = REPO / "tests" / "fixtures" / "quality" / "chapter6_differences.jsonl"
