@@ -16,7 +16,9 @@ No pairwise structure over the whole corpus is ever held in memory.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -48,5 +50,15 @@ def detect_streams(streams: Sequence[TokenStream], options: DetectOptions,
                 matches.append(match)
     for stream in streams:
         matches += repeats.doubled(stream, options)
-    return repeats.classify_formulas(sorted(matches, key=lambda m: (m.a.siglum, m.a.start,
-                                                                   m.b.siglum, m.b.start)))
+    ordered = sorted(matches, key=lambda m: (m.a.siglum, m.a.start, m.b.siglum, m.b.start))
+    return unique_ids(repeats.classify_formulas(ordered))
+
+
+def unique_ids(matches: list[Match]) -> list[Match]:
+    """Match ids name the kind and the start lines (`rep-A12-A12`), which two matches share
+    when they start on the same lines (two doubled words on one line): those ids also name
+    the word positions of both sides, which no two distinct matches share."""
+    count = Counter(m.id for m in matches)
+    return [m if count[m.id] == 1 else
+            replace(m, id=f"{m.id}.{m.a.start}-{m.a.end}.{m.b.start}-{m.b.end}")
+            for m in matches]

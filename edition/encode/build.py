@@ -47,13 +47,16 @@ class Ids:
     def __init__(self, siglum: str) -> None:
         self.siglum = siglum
         self.used: set[str] = set()
+        self.taken: dict[str, int] = {}  # base -> how many ids it has given (linear, not n^2)
 
     def make(self, kind: str, line: int) -> str:
         base = f"{self.siglum}-{kind}{line}"
-        candidate, n = base, 1
+        n = self.taken.get(base, 0) + 1
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.used:
             n += 1
             candidate = f"{base}-{n}"
+        self.taken[base] = n
         self.used.add(candidate)
         return candidate
 

@@ -32,6 +32,7 @@ from ..model import (
 )
 from .decode import decode_source
 from .frontmatter import FrontMatter
+from .junk import junk_spans
 from .lines import LineInfo, LineKind, classify_lines
 from .parsed import Parsed
 from .specials import SpecialLines, _Para
@@ -42,7 +43,6 @@ from .structure import (
     chapter_number,
     ends_sentence,
     is_title_like,
-    junk_spans,
     numbering_anomalies,
     words,
 )

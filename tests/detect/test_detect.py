@@ -173,3 +173,29 @@ def test_thresholds_come_from_edition_toml(tmp_path: Path) -> None:
     assert options.min_words == 40 and options.parallel_words == 90
     with pytest.raises(ConfigError, match="min_wrods"):
         DetectOptions.from_mapping({"min_wrods": 3})
+
+
+# --- identifiers ------------------------------------------------------------------------
+
+
+def test_two_doubled_words_on_one_line_get_distinct_ids(tmp_path: Path) -> None:
+    """Ids name the start lines; two repeats starting on one line (common in dialogue and in
+    OCR) once gave `rep-A1-A1` twice and a build that exited 3. Built through the CLI, with
+    validation (ids unique is one of our Schematron rules)."""
+    from click.testing import CliRunner
+
+    from edition.cli import main
+
+    source = tmp_path / "t.txt"
+    source.write_text("The history of the the revolution is a long story and and the people "
+                      "who made it were many.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "out")],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in
+            (tmp_path / "out" / "report" / "duplicates.jsonl").read_text().splitlines()]
+    repeats = [r for r in rows if r["kind"] == "repeat"]
+    assert {r["first_words"] for r in repeats} == {"the the", "and and"}
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) and len(repeats) == 2
+    assert all(i.startswith("rep-A1-A1") for i in ids)
