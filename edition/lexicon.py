@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 _WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*")
@@ -62,14 +62,46 @@ def _shape_confusion(word: str, candidate: str) -> bool:
     return len(diff) == 1 and {diff[0][0], diff[0][1]} in _SHAPES
 
 
+# the Latin-script word lists pyspellchecker ships besides English, most used first
+OTHER_LANGUAGES = ("fr", "de", "es", "it", "nl", "pt")
+
+
+def other_language(words: Sequence[str]) -> str | None:
+    """The first shipped language other than English in which at least half of `words`
+    (three or more) are words (the lists lack many inflected forms: 'eût'); None if none.
+    Word lists load on first use, so a source without such a run never pays for them."""
+    folded = [w.lower().replace("’", "'").strip(".,;:!?\"“”‘'()[]«»*_-—–") for w in words]
+    folded = [w for w in folded if w]
+    if len(folded) < 3:
+        return None
+    for language in OTHER_LANGUAGES:
+        known = _frequencies(language)
+        hits = sum(1 for w in folded if _known_in(w, known))
+        if 2 * hits >= len(folded):
+            return language
+    return None
+
+
+def _known_in(word: str, known: dict[str, int]) -> bool:
+    """A word of that language, also elided ('d'habitude', 'qu'il') or joined by hyphens
+    ('dit-il', 'comprenez-vous')."""
+    if word in known:
+        return True
+    head, _, tail = word.partition("'")
+    if tail and len(head) <= 7:  # d', qu', jusqu', lorsqu'
+        return _known_in(tail, known)
+    parts = [p for p in word.split("-") if p]
+    return len(parts) > 1 and all(p in known or len(p) <= 2 for p in parts)
+
+
 class Lexicon:
     """Decides whether a token is a word; knows the frequency of known words."""
 
     def __init__(self, language: str = "en", corpus_words: Iterable[str] = (),
                  min_corpus_count: int = 2) -> None:
         self.freq = _frequencies(language)
-        counts = Counter(w.lower() for w in corpus_words)
-        self.corpus = {w for w, c in counts.items() if c >= min_corpus_count}
+        self.counts = Counter(w.lower() for w in corpus_words)
+        self.corpus = {w for w, c in self.counts.items() if c >= min_corpus_count}
         self._memo: dict[str, bool] = {}  # words repeat (Zipf): decide each once
 
     @classmethod
@@ -96,6 +128,10 @@ class Lexicon:
         if len(parts) > 1 and all(not p or p in self.freq or p in self.corpus for p in parts):
             return True
         return any(form in self.freq or form in self.corpus for form in _related_forms(core))
+
+    def uses(self, token: str, times: int) -> bool:
+        """The source itself uses the word at least `times` times: its own vocabulary."""
+        return self.counts.get(token.lower(), 0) >= times
 
     def frequency(self, token: str) -> int:
         return self.freq.get(token.lower(), 0)
