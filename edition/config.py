@@ -20,7 +20,7 @@ CONFIG_NAME = "edition.toml"
 _TOP_KEYS = {"edition", "witness", "ingest", "detect", "collate"}
 _EDITION_KEYS = {"title", "editor", "sources", "output", "language", "base_witness"}
 _WITNESS_KEYS = {"siglum", "title", "author", "date", "language", "format"}
-_FORMATS = ("text", "html", "pdf", "tei")
+_FORMATS = ("text", "html", "pdf", "tei", "markdown")
 
 
 @dataclass(frozen=True)

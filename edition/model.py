@@ -17,6 +17,7 @@ class SourceFormat(StrEnum):
     HTML = "html"
     PDF = "pdf"
     TEI = "tei"
+    MARKDOWN = "markdown"
 
 
 # --- inline content ---------------------------------------------------------------
@@ -91,7 +92,16 @@ class Label:
     line: int
 
 
-Inline = Text | LineBreak | Gap | Furniture | PageBreak | NoteRef | Label
+@dataclass(frozen=True, slots=True)
+class Hi:
+    """Authorial text the source highlights (TEI `hi/@rend`: "italic", "bold", ...)."""
+
+    text: str
+    line: int
+    rend: str = "italic"
+
+
+Inline = Text | LineBreak | Gap | Furniture | PageBreak | NoteRef | Label | Hi
 
 
 # --- blocks -------------------------------------------------------------------------
@@ -110,6 +120,8 @@ class BlockKind(StrEnum):
     PAGE_BREAK = "pb"
     BOILERPLATE = "boilerplate"  # site navigation, banners, teasers: TEI note type=boilerplate
     GAP = "gap"  # a whole block of junk
+    STANZA = "lg"  # a stanza of verse: a LineBreak opens each verse line (TEI lg/l)
+    FIGURE = "figure"  # an illustration; its Text items are the caption (TEI figure/figDesc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +159,7 @@ class Block:
         """The block's reading text (authorial text only, joined as read)."""
         parts: list[str] = []
         for item in self.items:
-            if isinstance(item, Text | Label):
+            if isinstance(item, Text | Label | Hi):
                 parts.append(item.text)
             elif isinstance(item, LineBreak) and parts and not item.joined:
                 parts.append(" ")

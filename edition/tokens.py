@@ -13,10 +13,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .model import BlockKind, Gap, Label, LineBreak, NoteRef, Text, Witness
+from .model import BlockKind, Gap, Hi, Label, LineBreak, NoteRef, Text, Witness
 
 READING_KINDS = frozenset({BlockKind.HEAD, BlockKind.P, BlockKind.QUOTE, BlockKind.NOTE,
-                           BlockKind.LIST_ITEM, BlockKind.TABLE_ROW, BlockKind.CLOSER})
+                           BlockKind.LIST_ITEM, BlockKind.TABLE_ROW, BlockKind.CLOSER,
+                           BlockKind.STANZA})
 
 # a dash between words is a token of its own (it normalises to nothing): "fact—that" and
 # "fact – that" are the same words; a hyphen inside a word stays ("rank-and-file")
@@ -123,7 +124,7 @@ def _block_string(items: tuple) -> tuple[str, list[int], set[int]]:
             if not item.joined and parts:
                 parts.append(" ")
                 lines.append(current)
-        elif isinstance(item, Text | Label):
+        elif isinstance(item, Text | Label | Hi):
             parts.append(item.text)
             lines.extend([item.line] * len(item.text))
         elif isinstance(item, Gap | NoteRef):

@@ -54,11 +54,11 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
     witnesses = {w.siglum: w for w in witness_list}
     tokens = result.tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
     result.regularisations = {s: regularisations(tokens[s], rules) for s in witnesses}
-    lexicon = Lexicon.for_texts(t.t for seq in tokens.values() for t in seq)
+    lexicons = _lexicons(witnesses, tokens)
     covered: dict[str, set[int]] = {s: set() for s in witnesses}
     flags: list[Flag] = []
     checked: dict[str, dict[int, Flag | None]] = {s: {} for s in witnesses}
-    first_pass = {s: single_witness_flags(w, tokens[s], lexicon, set(), checked[s])
+    first_pass = {s: single_witness_flags(w, tokens[s], lexicons[s], set(), checked[s])
                   for s, w in witnesses.items()}
     rates = {s: 1000 * len(first_pass[s]) / max(len(tokens[s]), 1) for s in witnesses}
     for match in matches:
@@ -72,7 +72,8 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
         sliced: dict[str, list[ReadingToken]] = {
             s: list(tokens[s][spans[s].start:spans[s].end]) for s in order}
         collation = collate(sliced, base)
-        variants = classify_collation(collation, lexicon, match=match.id, error_rates=rates)
+        variants = classify_collation(collation, lexicons[base], match=match.id,
+                                      error_rates=rates)
         offsets = {s: spans[s].start for s in order}
         variants = copies_are_dittography(variants, offsets, matches)
         result.collations.append((match, collation, offsets))
@@ -86,7 +87,7 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
         for s in order:
             flags += furniture_flags(witnesses[s], spans[s].start_line, spans[s].end_line)
     for s, w in witnesses.items():
-        flags += single_witness_flags(w, tokens[s], lexicon, covered[s], checked[s])
+        flags += single_witness_flags(w, tokens[s], lexicons[s], covered[s], checked[s])
         flags += anomaly_flags(w)
         flags += split_flags(w)
         flags += junk_flags(w)
@@ -96,3 +97,17 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
         unique.setdefault(flag.id, flag)
     result.flags = sorted(unique.values(), key=lambda f: (f.siglum, f.line, f.id))
     return result
+
+
+def _lexicons(witnesses: Mapping[str, Witness],
+              tokens: Mapping[str, list[ReadingToken]]) -> dict[str, Lexicon]:
+    """One lexicon per language of the witnesses (the word list of that language and the
+    vocabulary of its witnesses), so a French witness is read with French words."""
+    by_language: dict[str, list[str]] = {}
+    for s, w in witnesses.items():
+        by_language.setdefault(w.language, []).append(s)
+    lexicons: dict[str, Lexicon] = {}
+    for language, sigla in sorted(by_language.items()):
+        lexicon = Lexicon.for_texts((t.t for s in sigla for t in tokens[s]), language=language)
+        lexicons.update(dict.fromkeys(sigla, lexicon))
+    return lexicons

@@ -8,6 +8,8 @@ the edition's works must apply alike.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml import etree
 
 from ..model import Block, BlockKind
@@ -48,6 +50,9 @@ class Ids:
         self.siglum = siglum
         self.used: set[str] = set()
         self.taken: dict[str, int] = {}  # base -> how many ids it has given (linear, not n^2)
+        self.note_ids: dict[int, str] = {}  # id(note block) -> its xml:id
+        self.notes_by_label: dict[str, list[tuple[int, str]]] = {}
+        self.position = 0  # index of the block being written, for `note_target`
 
     def make(self, kind: str, line: int) -> str:
         base = f"{self.siglum}-{kind}{line}"
@@ -59,6 +64,36 @@ class Ids:
         self.taken[base] = n
         self.used.add(candidate)
         return candidate
+
+    def assign_notes(self, blocks: Sequence[Block]) -> None:
+        """Every note's id, given before the text is written so that calls can point to
+        their notes: `n<label>`, or `n<line>` for a note without a label; a label used
+        again (notes numbered anew in each chapter, two lists of references) gets
+        `n<label>-2`, and so on. Unique by construction."""
+        for i, block in enumerate(blocks):
+            if block.kind is not BlockKind.NOTE:
+                continue
+            if not block.label:
+                self.note_ids[id(block)] = self.make("n", block.first_line)
+                continue
+            base = f"{self.siglum}-n{block.label}"
+            candidate, n = base, 1
+            while candidate in self.used:
+                n += 1
+                candidate = f"{base}-{n}"
+            self.used.add(candidate)
+            self.note_ids[id(block)] = candidate
+            self.notes_by_label.setdefault(block.label, []).append((i, candidate))
+
+    def note_target(self, label: str) -> str:
+        """The pointer of a call with this label: to the first note so labelled after the
+        block being written, else the last one before it; "" (no pointer, the call's text
+        kept) when the source has no such note."""
+        notes = self.notes_by_label.get(label)
+        if not notes:
+            return ""
+        after = [ident for i, ident in notes if i >= self.position]
+        return "#" + (after[0] if after else notes[-1][1])
 
 
 def more_authorial(blocks: list[Block], i: int) -> bool:

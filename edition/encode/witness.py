@@ -23,6 +23,7 @@ from ..model import (
     Cleanup,
     Furniture,
     Gap,
+    Hi,
     Inline,
     Label,
     LineBreak,
@@ -49,6 +50,7 @@ def encode_witness(witness: Witness, *, edition_title: str = "") -> etree._Eleme
     text = el(root, "text")
     text.set(XML_ID, f"{witness.siglum}-text")
     body = el(text, "body")
+    ids.assign_notes(witness.blocks)
     _body(body, witness, ids, line_ids)
     _stand_off(root, witness, ids, line_ids, text.get(XML_ID) or "")
     doc = etree.ElementTree(root)
@@ -70,6 +72,7 @@ def _body(body: etree._Element, w: Witness, ids: Ids, line_ids: dict[int, str]) 
     i = 0
     while i < len(blocks):
         block = blocks[i]
+        ids.position = i
         if block.kind is BlockKind.HEAD:
             level = max(1, block.level)
             while stack[-1][0] >= level:
@@ -110,9 +113,7 @@ def _block(parent: etree._Element, block: Block, siglum: str, ids: Ids,
         prefix = "q"
     elif kind is BlockKind.NOTE:
         node = el(parent, "note", type="authorial", place="foot", n=block.label)
-        note_id = f"{siglum}-n{block.label}" if block.label else ids.make("n", block.first_line)
-        node.set(XML_ID, note_id)
-        ids.used.add(node.get(XML_ID) or "")
+        node.set(XML_ID, ids.note_ids.get(id(block)) or ids.make("n", block.first_line))
         prefix = ""
     elif kind is BlockKind.DIVIDER:
         node = el(parent, "ab", type="divider")
@@ -124,6 +125,20 @@ def _block(parent: etree._Element, block: Block, siglum: str, ids: Ids,
     elif kind is BlockKind.BOILERPLATE:
         node = el(parent, "note", type="boilerplate", subtype=block.role, resp=MACHINE)
         prefix = "bp"
+    elif kind is BlockKind.STANZA:
+        node = el(parent, "lg", type="stanza")
+        _verse_lines(node, block.items, siglum, ids)
+        _register(node, block, ids, line_ids, "lg")
+        return
+    elif kind is BlockKind.FIGURE:
+        node = el(parent, "figure")
+        caption = [i for i in block.items if not isinstance(i, LineBreak)]
+        breaks = [i for i in block.items if isinstance(i, LineBreak)]
+        _fill(node, breaks, siglum, ids)  # lb is not allowed inside figDesc
+        if caption:
+            _fill(el(node, "figDesc"), caption, siglum, ids)
+        _register(node, block, ids, line_ids, "fig")
+        return
     elif kind is BlockKind.FURNITURE:
         _fill(parent, block.items, siglum, ids)
         _register_lines(block, line_ids, "")
@@ -156,6 +171,15 @@ def _group(parent: etree._Element, run: list[Block], siglum: str, ids: Ids,
         item = el(lst, "item")
         _fill(item, block.items, siglum, ids)
         _register_lines(block, line_ids, lst.get(XML_ID) or "")
+
+
+def _verse_lines(lg: etree._Element, items: tuple[Inline, ...], siglum: str, ids: Ids) -> None:
+    """A stanza's items -> one `l` per verse line; the LineBreak opening it goes inside."""
+    line: etree._Element | None = None
+    for item in items:
+        if isinstance(item, LineBreak) or line is None:
+            line = el(lg, "l")
+        _fill(line, (item,), siglum, ids)
 
 
 def _cells(row: etree._Element, items: tuple[Inline, ...], siglum: str, ids: Ids) -> None:
@@ -214,9 +238,11 @@ def _fill(node: etree._Element, items: Iterable[Inline], siglum: str, ids: Ids) 
             el(node, "pb", n=item.n, type="browser-print" if item.url else "", source=item.url)
         elif isinstance(item, NoteRef):
             el(node, "ref", item.text or f"[{item.label}]", type="noteAnchor",
-               target=f"#{siglum}-n{item.label}")
+               target=ids.note_target(item.label))
         elif isinstance(item, Label):
             el(node, "label", item.text, type="run-in")
+        elif isinstance(item, Hi):
+            el(node, "hi", item.text, rend=item.rend)
         else:  # pragma: no cover
             raise TypeError(f"unknown inline item {item!r}")
 

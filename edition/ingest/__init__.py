@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config import WitnessOverride
 from ..errors import InputError
+from ..lexicon import guess_language
 from ..model import BlockKind, MetaField, SourceFormat, Witness
 from .parsed import Parsed
 
@@ -22,9 +23,9 @@ MAX_SOURCE_BYTES = 256 * 1024 * 1024
 
 
 def sniff_format(data: bytes) -> SourceFormat:
-    """Recognise PDF, TEI, HTML or plain text from the first bytes."""
+    """Recognise PDF, TEI, HTML, Markdown or plain text from the first bytes."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"%PDF-"):
+    if head.startswith(b"%PDF-") or b"%PDF-" in data[:1024]:  # readers allow junk before it
         return SourceFormat.PDF
     lowered = head.lower()
     if b"\x00" in head[:200]:  # UTF-16 text: decode the head to look inside
@@ -38,6 +39,10 @@ def sniff_format(data: bytes) -> SourceFormat:
         b"<html" in lowered[:1024] and b"<body" in data[:65536].lower()
     ):
         return SourceFormat.HTML
+    from .mdsyntax import looks_like_markdown
+
+    if looks_like_markdown(data[:65536].decode("utf-8", "ignore")):
+        return SourceFormat.MARKDOWN
     return SourceFormat.TEXT
 
 
@@ -72,9 +77,19 @@ def ingest_source(
         blocks=parsed.blocks,
         cleanups=parsed.cleanups,
         anomalies=parsed.anomalies,
-        language=parsed.language,
+        language=_language(parsed),
     )
     return _apply_override(witness, override)
+
+
+def _language(parsed: Parsed) -> str:
+    """The language the source declares; where it declares none (the readers' default,
+    English), the one its words are in, so that no language is taken for junk or OCR."""
+    if parsed.language != "en":
+        return parsed.language
+    words = (w for b in parsed.blocks if b.kind not in _NON_AUTHORIAL
+             for w in b.text.split())
+    return guess_language(words)
 
 
 def read_source_bytes(path: Path) -> bytes:
@@ -106,6 +121,10 @@ def _read(fmt: SourceFormat, data: bytes, path: Path) -> Parsed:
         from .teisource import read_tei
 
         return read_tei(data, path)
+    if fmt is SourceFormat.MARKDOWN:
+        from .markdown import read_markdown
+
+        return read_markdown(data, path)
     from .text import read_text
 
     return read_text(data, path)

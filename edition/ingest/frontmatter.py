@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from ..model import BlockKind, Cleanup, MetaField
+from .contents import CONTENTS_LINE
 from .lines import LineKind
 from .structure import (
     CHAPTER_LINE,
@@ -38,8 +39,9 @@ class FrontMatter:
             if info.kind is not LineKind.TEXT:
                 continue
             s = info.stripped
-            if CHAPTER_LINE.match(s) or words(s) > 16 or NUMBERED_SECTION.match(s):
-                break
+            if (CHAPTER_LINE.match(s) or words(s) > 16 or NUMBERED_SECTION.match(s)
+                    or CONTENTS_LINE.match(s) or s.startswith("[")):
+                break  # a heading, a contents list, a transcriber's [Illustration] ends it
             fields = metadata_from_line(info.text, info.number)
             if not fields and not author_seen and is_name_line(s):
                 fields, author_seen = (MetaField("author", s, info.number, info.text),), True

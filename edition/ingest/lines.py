@@ -27,6 +27,7 @@ class LineKind(StrEnum):
     UPDATED = "updated"  # "Last updated ..." -> teiHeader (and boilerplate)
     LINK_DEBRIS = "link-debris"  # "return return return" -> boilerplate
     SIDEBAR = "sidebar"  # trailing teasers of other articles -> boilerplate
+    FRAME = "frame"  # an e-text distributor's header, licence or credit (etext.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +76,17 @@ def _word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def classify_lines(raw_lines: list[str]) -> list[LineInfo]:
-    """Label every line; see the module docstring for the kinds."""
+def classify_lines(raw_lines: list[str], frame: set[int] | frozenset[int] = frozenset()
+                   ) -> list[LineInfo]:
+    """Label every line (`frame`: indices of an e-text distributor's lines, already
+    recorded); see the module docstring for the kinds."""
     infos: list[LineInfo] = []
     for number, raw in enumerate(raw_lines, 1):
         page_break = "\f" in raw
         text = raw.replace("\f", "")
+        if number - 1 in frame:
+            infos.append(LineInfo(number, text, LineKind.FRAME, "etext-frame", page_break))
+            continue
         infos.append(_classify_alone(number, text, page_break))
     _mark_page_numbers(infos)
     _mark_running_titles(infos)

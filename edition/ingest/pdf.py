@@ -1,10 +1,12 @@
-"""PDF -> `Parsed`: the text layer, page by page, through the plain-text analysis.
+"""PDF -> `Parsed`: the text layer read with its page structure.
 
-A PDF's text layer has the same damage as a PDF-to-text dump (hard-wrapped lines,
-running headers and footers, page numbers), so after extraction the pages are joined
-the way `pdftotext` joins them, a form feed at the start of each new page, and handed
-to the plain-text analyser, which finds furniture, joins lines and recovers structure.
-Encrypted, damaged and image-only PDFs are refused with a message that says what to do.
+The words, their sizes and positions and the drawn rules of every page (`pdflayout`) say
+what each row is (`pdfpage`: running heads, page numbers, margin line numbers, footnotes)
+and where paragraphs start (`pdfblocks`), so the witness gets one `pb` per page with its
+printed number, its furniture as `fw`, its footnotes as notes linked to their markers.
+The source lines are the PDF's text rows, page by page: head, text in reading order
+(columns one after another), footnotes, foot. Encrypted, damaged and image-only PDFs are
+refused with a message that says what to do.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import pairwise
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader
+from pypdf import PdfReader
 
 from ..errors import InputError
-from ..model import Cleanup
+from ..model import Block, BlockKind, Cleanup, MetaField
 from .parsed import Parsed
-from .text import analyse_text
+from .pdfblocks import FURNITURE, PdfBlocks, title_fields
+from .pdflayout import Page, Row, pdf_layout, reading_order, segments
+from .pdfpage import Geometry, classify, measure
+from .structure import metadata_from_line
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"\w")
@@ -32,70 +36,109 @@ _DAMAGED_HINT = ("repair it (e.g. `qpdf in.pdf out.pdf` or re-save it from a PDF
 
 def read_pdf(data: bytes, path: Path | str | None = None) -> Parsed:
     """Read a PDF's text layer; raise `InputError` if it is encrypted, damaged or image-only."""
-    text, cleanups = join_pages(pdf_pages(data, path))
-    return analyse_text(text, encoding="utf-8", cleanups=cleanups, path=path)
+    pages, geo, printed = _pages(data, path)
+    order, lines, cleanups = _number_rows(pages, geo)
+    builder = PdfBlocks(pages, order, printed, geo, lines)
+    blocks = builder.run()
+    blocks, metadata = _front_matter(blocks, lines)
+    metadata = title_fields(blocks, pages, geo) + metadata
+    return Parsed(lines=tuple(lines), metadata=tuple(metadata), blocks=tuple(blocks),
+                  cleanups=tuple(cleanups + builder.cleanups), anomalies=(), encoding="utf-8")
 
 
 def pdf_pages(data: bytes, path: Path | str | None = None) -> list[str]:
-    """The text of each page (pypdf, plain mode), newlines normalised to "\\n"."""
-    pages = []
+    """The text of each page, its rows in reading order (a blank line at a wide gap)."""
+    pages, geo, _ = _pages(data, path)
+    order, lines, _ = _number_rows(pages, geo)
+    texts = []
+    for page in pages:
+        numbers = [r.line for r in order[page.number]]
+        texts.append("\n".join(lines[min(numbers) - 1:max(numbers)]) if numbers else "")
+    return texts
+
+
+def _pages(data: bytes, path: Path | str | None) -> tuple[list[Page], Geometry, dict[int, str]]:
     with _quiet_pypdf():
-        reader = _open(data, path)
-        for number, page in enumerate(reader.pages, 1):
-            pages.append(_page_text(page, number, path))
-    if not any(_WORD.search(page) for page in pages):
+        _open(data, path)
+    try:
+        pages = pdf_layout(data)
+    except Exception as exc:  # pdfminer raises many kinds of errors on broken files
+        raise InputError(f"the PDF is damaged: its text cannot be read "
+                         f"({type(exc).__name__}: {exc})", path=path,
+                         hint=_DAMAGED_HINT) from exc
+    if not any(_WORD.search(r.text) for page in pages for r in page.rows):
         raise InputError(
             f"the PDF has no text layer ({len(pages)} page(s) of images only: a scan?)",
             path=path,
             hint="run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`) and give the result")
-    return pages
+    geo = measure(pages)
+    return pages, geo, classify(pages, geo)
 
 
-def _page_text(page: PageObject, number: int, path: Path | str | None) -> str:
-    parts: list[tuple[str, float]] = []
+def _number_rows(pages: list[Page], geo: Geometry
+                 ) -> tuple[dict[int, list[Row]], list[str], list[Cleanup]]:
+    """Each page's rows in order, numbered as source lines; the lines' text; repairs."""
+    order: dict[int, list[Row]] = {}
+    lines: list[str] = []
+    cleanups: list[Cleanup] = []
+    for page in pages:
+        rows = _page_order(page)
+        if not rows:
+            cleanups.append(Cleanup("pdf-empty-page", "classified", len(lines) + 1,
+                                    f"page {page.number} has no text layer (an image or "
+                                    "blank page)"))
+        prev: Row | None = None
+        for row in rows:
+            if prev is not None and row.top > prev.bottom and (
+                    row.bottom - prev.bottom > 1.45 * geo.pitch) and lines and lines[-1]:
+                lines.append("")
+            for w in row.words:
+                fixed = _CONTROL.sub("", w.text)
+                if fixed != w.text:
+                    cleanups.append(Cleanup("pdf-control", "repaired", len(lines) + 1,
+                                            "control characters removed from the text layer",
+                                            w.text, fixed))
+                    w.text = fixed
+            row.words = [w for w in row.words if w.text] or row.words
+            row.line = len(lines) + 1
+            label = f"{row.line_label.text} " if row.line_label is not None else ""
+            lines.append(label + row.text)
+            prev = row
+        order[page.number] = rows
+    return order, lines, cleanups
 
-    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
-        parts.append((text, cm[1] * tm[4] + cm[3] * tm[5] + cm[5]))  # baseline y on the page
 
-    try:
-        text = page.extract_text(visitor_text=visit) or ""
-    except Exception as exc:  # pypdf raises many kinds of errors on broken content streams
-        raise InputError(f"the PDF is damaged: cannot extract the text of page {number} "
-                         f"({type(exc).__name__}: {exc})", path=path,
-                         hint=_DAMAGED_HINT) from exc
-    if "".join(t for t, _ in parts) == text:
-        text = _paragraph_gaps(text, parts)
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+def _page_order(page: Page) -> list[Row]:
+    """Head furniture, the text in reading order, footnotes, foot furniture."""
+    body = [r for r in page.rows if r.role == "body"]
+    numbers = [r for r in page.rows if r.role == "lineNum"]
+    notes = [r for r in page.rows if r.role == "note"]
+    furniture = [r for r in page.rows if r.role in FURNITURE and r.role != "lineNum"]
+    first = min((r.top for r in body + notes), default=page.height)
+    head = [r for r in furniture if r.bottom <= first]
+    foot = [r for r in furniture if r not in head]
+    text = reading_order(segments(body))
+    for row in numbers:  # a numbered blank line of a transcript, in its place
+        at = next((i for i, r in enumerate(text) if r.top > row.top), len(text))
+        text.insert(at, row)
+    return head + text + reading_order(segments(notes)) + sorted(foot, key=lambda r: r.top)
 
 
-def _paragraph_gaps(text: str, parts: list[tuple[str, float]]) -> str:
-    """A blank line where the page leaves a wider gap than its line spacing.
-
-    pypdf's plain mode writes no blank lines, so paragraphs, headings and page furniture
-    would run together; pdftotext keeps such gaps, and so do we (the text is unchanged).
-    """
-    starts: list[float | None] = [None]
-    for piece, y in parts:
-        for i, chunk in enumerate(piece.split("\n")):
-            if i:
-                starts.append(None)
-            if chunk.strip() and starts[-1] is None:
-                starts[-1] = y
-    lines = text.split("\n")
-    if len(starts) != len(lines):
-        return text
-    known = [(i, y) for i, y in enumerate(starts) if y is not None]
-    gaps = sorted(a - b for (_, a), (_, b) in pairwise(known) if a - b > 0)
-    if len(gaps) < 2:
-        return text
-    spacing = gaps[len(gaps) // 2]
-    wide = {i for (_, a), (i, b) in pairwise(known) if a - b > 1.6 * spacing}
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        if i in wide and out and out[-1].strip():
-            out.append("")
-        out.append(line)
-    return "\n".join(out)
+def _front_matter(blocks: list[Block], lines: list[str]) -> tuple[list[Block], list[MetaField]]:
+    """A byline right after the opening heading ("By Jane Doe") goes into the header."""
+    heads = [i for i, b in enumerate(blocks) if b.kind is BlockKind.HEAD]
+    if not heads or any(b.kind is BlockKind.P for b in blocks[:heads[0]]):
+        return blocks, []
+    i = heads[0] + 1
+    while i < len(blocks) and blocks[i].kind is BlockKind.HEAD:
+        i += 1
+    if i < len(blocks) and blocks[i].kind is BlockKind.P:
+        line = blocks[i].first_line
+        if blocks[i].last_line == line:
+            fields = [f for f in metadata_from_line(lines[line - 1], line) if f.name == "author"]
+            if fields:
+                return blocks[:i] + blocks[i + 1:], fields
+    return blocks, []
 
 
 def join_pages(pages: list[str]) -> tuple[str, tuple[Cleanup, ...]]:

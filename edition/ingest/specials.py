@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Block, BlockKind, Inline, LineBreak, Text
+from .contents import CONTENTS_LINE
+from .etextmarks import Bracketed
 from .lines import LineInfo, LineKind
 from .structure import (
     CHAPTER_LINE,
@@ -20,6 +22,7 @@ from .structure import (
     chapter_number,
     ends_open,
     ends_sentence,
+    heading_rank,
     is_caps_line,
     is_short_unpunctuated,
     is_title_like,
@@ -48,7 +51,8 @@ class SpecialLines:
 
     @property
     def notes_found(self) -> set[str]:
-        return set(self._note_index.values())
+        return set(self._note_index.values()) | {
+            b.label for b in self.bracketed.values() if b.kind is BlockKind.NOTE and b.label}
 
     @cached_property
     def _note_index(self) -> dict[int, str]:
@@ -103,12 +107,67 @@ class SpecialLines:
             return True
         return self._standalone_heading(idx, info)
 
+    def _contents_list(self, run: list[int]) -> None:
+        """A contents list (`contents.find_contents`): its "Contents" line heads it, each
+        entry is a list item (role toc)."""
+        self._flush_all()
+        for pos, i in enumerate(run):
+            info = self.infos[i]
+            self.used.add(i)
+            items = (LineBreak(info.number), Text(info.stripped, info.number))
+            if pos == 0 and CONTENTS_LINE.match(info.text):
+                self.blocks.append(Block(BlockKind.HEAD, items, level=1, role="toc",
+                                         rule="contents-list"))
+            else:
+                self.blocks.append(Block(BlockKind.LIST_ITEM, items, role="toc",
+                                         rule="contents-list"))
+        first, last = self.infos[run[0]].number, self.infos[run[-1]].number
+        self._cleanup("contents-list", "classified", first,
+                      f"lines {first}–{last} name the headings that follow: a contents list "
+                      "(list of items), not empty chapters")
+
+    def _bracketed(self, found: Bracketed) -> None:
+        """A transcriber's bracketed figure or footnote (`etextmarks.find_bracketed`)."""
+        self._flush_all()
+        items: list[Inline] = []
+        for i, body in zip(found.lines, found.body, strict=True):
+            info = self.infos[i]
+            self.used.add(i)
+            items.append(LineBreak(info.number))
+            if body:
+                items.extend(self._inline(body, info.number))
+        first = self.infos[found.lines[0]]
+        if found.kind is BlockKind.FIGURE:  # line breaks first: a caption holds no lb
+            caption = [Text(" ", i.line) if isinstance(i, LineBreak) else i for i in items]
+            items = [LineBreak(self.infos[i].number) for i in found.lines] + caption[1:]
+        self.blocks.append(Block(found.kind, tuple(items), label=found.label,
+                                 rule=f"etext-{found.kind.value}"))
+        self._cleanup(f"etext-{found.kind.value}", "repaired", first.number,
+                      f"the transcriber's bracketed {found.kind.value} encoded as such; its "
+                      "brackets and label removed",
+                      before=" ".join(self.infos[i].stripped for i in found.lines)[:200])
+
+    def _stanza(self, group: list[int]) -> None:
+        """A stanza (`verse.find_stanzas`): each source line is a verse line."""
+        self._flush_all()
+        items: list[Inline] = []
+        for i in group:
+            info = self.infos[i]
+            self.used.add(i)
+            items.append(LineBreak(info.number))
+            items.extend(self._inline(info.stripped, info.number))
+        self.blocks.append(Block(BlockKind.STANZA, tuple(items), rule="verse-stanza"))
+        self._cleanup("verse-stanza", "classified", self.infos[group[0]].number,
+                      f"{len(group)} lines set as verse (short or indented lines of uneven "
+                      "length): a stanza, its lines kept")
+
     def _note_label(self, idx: int) -> str | None:
         return self._note_index.get(idx)
 
     def _chapter_heading(self, idx: int, info: LineInfo) -> None:
         self._flush_all()
-        para = _Para(BlockKind.HEAD, level=1, rule="chapter-heading")
+        level = 1 if heading_rank(info.stripped) == 0 else self.chapter_level
+        para = _Para(BlockKind.HEAD, level=level, rule="chapter-heading")
         self.para = para
         self._append_line(info)
         if (num := chapter_number(info.stripped)) is not None:
@@ -177,7 +236,7 @@ class SpecialLines:
 
     def _numbered_heading(self, idx: int, info: LineInfo) -> None:
         self._flush_all()
-        self.para = _Para(BlockKind.HEAD, level=2 if self.has_chapters else 1,
+        self.para = _Para(BlockKind.HEAD, level=self.chapter_level + 1 if self.has_chapters else 1,
                           rule="numbered-section-heading")
         self._append_line(info)
         m = NUMBERED_SECTION.match(info.stripped)
@@ -204,10 +263,26 @@ class SpecialLines:
 
     def _standalone_heading(self, idx: int, info: LineInfo) -> bool:
         s = info.stripped
+        if (re.fullmatch(r"[IVXLC]{1,7}\.?", s) and chapter_number("chapter " + s.rstrip("."))
+                and (idx == 0 or self.infos[idx - 1].kind is not LineKind.TEXT)
+                and self._next_text(idx) is not None):
+            self._flush_all()  # a bare roman numeral heads a chapter even with text glued on
+            self.para = _Para(BlockKind.HEAD, level=self.chapter_level,
+                              rule="roman-numeral-heading")
+            self._append_line(info)
+            self._close_paragraph()
+            return True
         if words(s) > 14 or (ends_sentence(s.rstrip("?!")) and not s.endswith(("?", "!"))):
             return False
         if not (is_title_like(s) or (words(s) <= 10 and not ends_sentence(s))):
             return False
+        if s.startswith(("“", '"', "‘", "'", "«", "„", "--", "—", "–")):
+            return False  # a line of dialogue, not a heading
+        nxt_text = self._next_text(idx)
+        if s.endswith(("?", "!")) and self.width and nxt_text is not None and (
+                nxt_text + 1 >= len(self.infos)
+                or self.infos[nxt_text + 1].kind is not LineKind.TEXT):
+            return False  # a question answered by a one-line reply: dialogue
         prev_blank = idx == 0 or self.infos[idx - 1].kind is not LineKind.TEXT
         next_blank = idx + 1 >= len(self.infos) or self.infos[idx + 1].kind is not LineKind.TEXT
         nxt = self._next_text(idx)
@@ -218,7 +293,7 @@ class SpecialLines:
         if self.para is not None and not ends_sentence(self.para.last_text) and not self.held:
             return False
         self._flush_all()
-        self.para = _Para(BlockKind.HEAD, level=2 if self.has_chapters else 1,
+        self.para = _Para(BlockKind.HEAD, level=self.chapter_level + 1 if self.has_chapters else 1,
                           rule="standalone-short-line-heading")
         self._append_line(info)
         self._close_paragraph()

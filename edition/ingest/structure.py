@@ -27,7 +27,8 @@ DATE_LINE = re.compile(
 )
 CHAPTER_LINE = re.compile(
     r"^\s*(?P<word>chapter|part|book|appendix|introduction|preface|foreword|postscript|"
-    r"epilogue|prologue|conclusion)\b\.?\s*(?P<num>[0-9]+|[ivxlc]+\b)?\s*[.:]?\s*(?P<rest>.*)$",
+    r"epilogue|prologue|conclusion|stave|canto|volume|chapitre|livre|kapitel|"
+    r"letter(?=\s+(?:[0-9]+|[ivxlc]+)\b\.?\s*$))\b\.?\s*(?P<num>[0-9]+|[ivxlc]+\b)?\s*[.:]?\s*(?P<rest>.*)$",
     re.I,
 )
 NUMBERED_SECTION = re.compile(r"^\s*(?P<num>\d{1,2})\.\s*(?P<title>[A-Z“\"'].{0,120})?$")
@@ -49,6 +50,15 @@ _WRITES = re.compile(r"(?:,\s*|\s[-–—]\s*|^)(?:writes|says|reports|argues|by
                      r"(?P<who>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+){0,3})\s*\.?\s*$")
 _PERIODICAL = re.compile(
     rf"^\s*(?P<pub>[A-Z][^,]{{2,60}}),\s*(?P<date>{_MONTHS}\s+\d{{4}}|\d{{4}})\s*$", re.I)
+
+
+_BOOK_WORDS = {"book", "part", "volume", "livre"}
+
+
+def heading_rank(text: str) -> int:
+    """0 for a line heading a book, part or volume, 1 for a chapter-like heading."""
+    m = CHAPTER_LINE.match(text)
+    return 0 if m and m.group("word").lower() in _BOOK_WORDS else 1
 
 
 def words(text: str) -> int:
@@ -181,3 +191,18 @@ def numbering_anomalies(chapters: list[tuple[int, int]]) -> list[Anomaly]:
                 f"chapter {num} comes after chapter {prev}: a part is out of order or repeated",
                 evidence=f"Chapter {prev} … Chapter {num}", cause="structure"))
     return found
+
+
+def closes_quote(s: str) -> bool:
+    """The paragraph is one quotation: its first closing mark ends it (a citation may follow)."""
+    m = re.search(r"[”»]|(?<=.)\"", s[1:])
+    if not m:
+        return False
+    rest = s[1 + m.end():]
+    return bool(re.fullmatch(r"[.,;:!?)]*(?:\s*\([^)]{0,80}\)[.;]?)?\s*", rest))
+
+
+def after_colon(text: str) -> str:
+    m = re.search(r"(?:updated|modified)(?:\s+on)?\s*:?\s*(.*)$", text, re.I)
+    return m.group(1).strip() if m else text
+

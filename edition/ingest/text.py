@@ -30,7 +30,10 @@ from ..model import (
     PageBreak,
     Text,
 )
+from .contents import find_contents
 from .decode import decode_source
+from .etext import find_frame
+from .etextmarks import find_bracketed, mark_emphasis
 from .frontmatter import FrontMatter
 from .junk import junk_spans
 from .lines import LineInfo, LineKind, classify_lines
@@ -40,13 +43,17 @@ from .structure import (
     CHAPTER_LINE,
     OPEN_QUOTES,
     RUN_IN,
+    after_colon,
     chapter_number,
+    closes_quote,
     ends_sentence,
+    heading_rank,
     is_title_like,
     numbering_anomalies,
     words,
 )
 from .structure_checks import navigation_anomalies, running_title_anomalies
+from .verse import find_stanzas
 
 _BOILERPLATE_ROLE = {
     LineKind.NAVIGATION: "navigation",
@@ -55,7 +62,7 @@ _BOILERPLATE_ROLE = {
     LineKind.SIDEBAR: "sidebar",
 }
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_NOTE_MARK = re.compile(r"\[(\d{1,3})\]")
+_NOTE_MARK = re.compile(r"\[(\d{1,3}|[A-Z*†‡])\]")
 _DIVIDER = re.compile(r"^\s*(?:[*•·~_=\-]\s*){3,}$")
 
 
@@ -69,9 +76,18 @@ def analyse_text(text: str, *, encoding: str, cleanups: tuple[Cleanup, ...] = ()
                  path: Path | str | None = None) -> Parsed:
     """Analyse decoded text; a form feed in it marks a page break (PDF extraction)."""
     raw_lines = text.split("\n")
-    infos = classify_lines(raw_lines)
+    frame = find_frame([line.replace("\f", "") for line in raw_lines])
+    infos = classify_lines(raw_lines, frame.lines if frame else frozenset())
     layout = _Layout(infos, cleanups=list(cleanups))
+    if frame is not None:  # the distributor's header first, its licence last
+        layout.blocks += frame.before
+        layout.metadata += frame.metadata
+        layout.cleanups += frame.cleanups
     layout.run()
+    if frame is not None:
+        layout.blocks += frame.after
+    layout.blocks, emphasis = mark_emphasis(layout.blocks)
+    layout.cleanups += emphasis
     return Parsed(
         lines=tuple(line.replace("\f", "") for line in raw_lines),
         metadata=tuple(layout.metadata),
@@ -79,6 +95,7 @@ def analyse_text(text: str, *, encoding: str, cleanups: tuple[Cleanup, ...] = ()
         cleanups=tuple(layout.cleanups),
         anomalies=tuple(sorted(layout.anomalies, key=lambda a: a.line)),
         encoding=encoding,
+        language=(frame.language if frame else "") or "en",
     )
 
 
@@ -106,6 +123,10 @@ class _Layout(FrontMatter, SpecialLines):
         self.chapters: list[tuple[int, int]] = []
         self.has_chapters = any(CHAPTER_LINE.match(i.text) and chapter_number(i.text)
                                 for i in infos if i.kind is LineKind.TEXT)
+        ranks = {heading_rank(i.text) for i in infos if i.kind is LineKind.TEXT
+                 and CHAPTER_LINE.match(i.text) and words(i.text) <= 12}
+        self.chapter_level = 2 if ranks == {0, 1} else 1  # books hold chapters
+        self.bracketed = find_bracketed(infos)  # [Illustration: ...], [Footnote 1: ...]
         self.note_marks = {m.group(1) for i in infos for m in _NOTE_MARK.finditer(i.text)}
         self.lexicon = Lexicon.for_texts(i.text for i in infos if i.kind is LineKind.TEXT)
         self.junk_cache: dict[str, int] = {}  # token -> junk score: tokens repeat (Zipf)
@@ -113,9 +134,21 @@ class _Layout(FrontMatter, SpecialLines):
     # --- driver -------------------------------------------------------------------
 
     def run(self) -> None:
+        contents = find_contents(self.infos)
+        self.used.update(i for run in contents.values() for i in run[1:])
         self._front_matter()
+        stanzas = find_stanzas(self.infos, self.width, self.used)
         for idx, info in enumerate(self.infos):
-            if idx in self.used:
+            if idx in contents:
+                self._contents_list(contents[idx])
+                continue
+            if idx in self.bracketed and idx not in self.used:
+                self._bracketed(self.bracketed[idx])
+                continue
+            if idx in stanzas and idx not in self.used:
+                self._stanza(stanzas[idx])
+                continue
+            if idx in self.used or info.kind is LineKind.FRAME:
                 continue
             if info.kind is LineKind.TEXT:
                 self._text_line(idx, info)
@@ -150,7 +183,7 @@ class _Layout(FrontMatter, SpecialLines):
         self._close_paragraph()
         self._release_held()
         kind = BlockKind.P
-        if s.startswith(OPEN_QUOTES) and _closes_quote(s) and not self.width:
+        if s.startswith(OPEN_QUOTES) and closes_quote(s) and not self.width:
             kind = BlockKind.QUOTE
         self.para = _Para(kind, rule="quote-whole-paragraph" if kind is BlockKind.QUOTE else "")
         self._append_line(info, run_in=True)
@@ -276,7 +309,7 @@ class _Layout(FrontMatter, SpecialLines):
 
     def _non_text(self, info: LineInfo) -> None:
         if info.kind is LineKind.UPDATED:
-            self.metadata.append(MetaField("last_updated", _after_colon(info.stripped),
+            self.metadata.append(MetaField("last_updated", after_colon(info.stripped),
                                            info.number, info.text))
             self._cleanup("last-updated", "moved", info.number,
                           "'last updated' line moved into the teiHeader", before=info.text)
@@ -358,18 +391,4 @@ class _Layout(FrontMatter, SpecialLines):
     def _cleanup(self, rule: str, action: str, line: int, detail: str, before: str = "",
                  after: str = "") -> None:
         self.cleanups.append(Cleanup(rule, action, line, detail, before, after))
-
-
-def _closes_quote(s: str) -> bool:
-    """The paragraph is one quotation: its first closing mark ends it (a citation may follow)."""
-    m = re.search(r"[”»]|(?<=.)\"", s[1:])
-    if not m:
-        return False
-    rest = s[1 + m.end():]
-    return bool(re.fullmatch(r"[.,;:!?)]*(?:\s*\([^)]{0,80}\)[.;]?)?\s*", rest))
-
-
-def _after_colon(text: str) -> str:
-    m = re.search(r"(?:updated|modified)(?:\s+on)?\s*:?\s*(.*)$", text, re.I)
-    return m.group(1).strip() if m else text
 

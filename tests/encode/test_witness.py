@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -81,3 +82,36 @@ def test_output_is_deterministic(corpus_build) -> None:
     second = serialise(encode_witness(ingest_source(path, "D"), edition_title=title))
     assert first == second
     assert first == (corpus_build.out / "tei" / "003_a62227af89236541.xml").read_bytes()
+
+
+def test_notes_numbered_anew_get_unique_ids_and_calls_find_their_own() -> None:
+    """Notes numbered anew in each chapter, or two reference lists (Wikipedia), repeat a
+    label: each note gets its own id, each call points to the next note so labelled, and a
+    call whose note the source lacks keeps its text with no pointer (never a dangling one)."""
+    from edition.encode import encode_witness
+    from edition.model import Block, BlockKind, LineBreak, NoteRef, SourceFormat, Text, Witness
+    from edition.validate import validate_tree
+
+    def p(line: int, *items: object) -> Block:
+        return Block(BlockKind.P, (LineBreak(line), *items))
+
+    blocks = (
+        Block(BlockKind.HEAD, (LineBreak(1), Text("One", 1)), level=1),
+        p(2, Text("A claim.", 2), NoteRef("1", 2)),
+        Block(BlockKind.NOTE, (LineBreak(3), Text("First note of one.", 3)), label="1"),
+        Block(BlockKind.HEAD, (LineBreak(4), Text("Two", 4)), level=1),
+        p(5, Text("Another claim.", 5), NoteRef("1", 5), Text(" And more.", 5), NoteRef("9", 5)),
+        Block(BlockKind.NOTE, (LineBreak(6), Text("First note of two.", 6)), label="1"),
+    )
+    lines = ("One", "A claim.[1]", "[1] First note of one.", "Two",
+             "Another claim.[1] And more.[9]", "[1] First note of two.")
+    witness = Witness("A", "notes.txt", SourceFormat.TEXT, "utf-8", lines, (), blocks)
+    doc = encode_witness(witness)
+    notes = doc.getroot().findall(".//tei:note[@type='authorial']", TEI_NS)
+    ids = [n.get("{http://www.w3.org/XML/1998/namespace}id") for n in notes]
+    assert ids == ["A-n1", "A-n1-2"]
+    refs = doc.getroot().findall(".//tei:ref[@type='noteAnchor']", TEI_NS)
+    assert [r.get("target") for r in refs] == ["#A-n1", "#A-n1-2", None]
+    assert refs[2].text == "[9]"
+    problems = [p for p in validate_tree(doc, Path("notes.xml")) if p.severity == "error"]
+    assert not problems, [p.format() for p in problems]

@@ -83,3 +83,20 @@ def test_the_corpus_pdf_dump_keeps_its_junk_gaps() -> None:
     for debris in (".1429 6.1429 Tto rA7", "T*a/Artopules", "ultemelsnmen, thimnt. Tto",
                    "oikinution llookd udownupon the molshevisk."):
         assert debris in text, debris
+
+
+def test_a_text_in_another_language_is_read_in_it() -> None:
+    """A French text that does not say its language is recognised as French, and the
+    classifier reads it with French words: far fewer 'non-words' than with English ones."""
+    from dataclasses import replace
+
+    from edition.collate import collate_and_classify, collate_rules
+
+    witness = ingest_source(JUNK / "french_novel.txt", "A")
+    assert witness.language == "fr"
+    assert ingest_source(JUNK / "court_opinion.txt", "A").language == "en"
+    as_french = collate_and_classify([witness], [], collate_rules({})).flags
+    as_english = collate_and_classify([replace(witness, language="en")], [],
+                                      collate_rules({})).flags
+    assert len(as_english) >= 10 and len(as_french) * 3 <= len(as_english), (
+        len(as_french), len(as_english))

@@ -347,7 +347,12 @@ def test_reanchoring_on_the_corpus(corpus_build: Any, tmp_path: Path) -> None:
 
 # -- CLI ---------------------------------------------------------------------------------
 def _cli() -> click.Group:
-    return click.Group("edition", commands={c.name: c for c in COMMANDS})
+    # the settings of the real group: click caches each command's help option the first
+    # time it is asked for, so a group without `-h` would take it from later tests
+    from edition.cli import main
+
+    return click.Group("edition", commands={c.name: c for c in COMMANDS},
+                       context_settings=main.context_settings)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:
