@@ -6,7 +6,8 @@ tests (`tests/collate/test_quality.py`) load it by path, as `bench/` is not a pa
 - **Measuring**: `REPO`, `growth_exponent` (least-squares slope of log time on log size: 1.0
   is linear), `rss_mb` / `status_mb`, `start_peak` / `peaks` (a timed call's own peak memory),
   `text_table` (a plain-text table, the first row its header), `default_build` (the default corpus
-  built by the installed `edition`, for the render benchmarks).
+  built by the installed `edition`, for the render benchmarks), `edition_command`, and
+  `norm_word` / `norm_words` (words as compared between two extractions of one text).
 - **Corruption simulator and flag scorer** (`simulate`, `score`, the gold lists), for
   `bench/quality` and its tests; described below.
 
@@ -59,6 +60,7 @@ import re
 import resource
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +138,31 @@ def default_build(folder: Path, who: str) -> Path:
     if not (out / "tei" / "edition.xml").exists():
         sys.exit(f"{who}: the build wrote no tei/edition.xml")
     return out
+
+
+# --- words of a text, compared across extractions (bench/realworld) ----------------------------
+
+_WORD_SPLIT = re.compile(r"[\s\u2012-\u2015\u2e3a\u2e3b]+|-{2,}")  # spaces, dashes, "--"
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def edition_command() -> list[str]:
+    """The installed `edition` next to this interpreter (as a user runs it), else the module."""
+    edition = Path(sys.executable).parent / "edition"
+    return [str(edition)] if edition.exists() else [sys.executable, "-m", "edition.cli"]
+
+
+def norm_word(token: str) -> str:
+    """A token as compared between extractions: NFKC (ligatures), casefold, soft hyphens and
+    every character that is not a letter or digit removed ("don't" -> "dont", "10,000" ->
+    "10000", "square-foot" -> "squarefoot"); "" for pure punctuation."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", token).casefold())
+
+
+def norm_words(text: str) -> list[str]:
+    """The normalised words of a text: split at whitespace, dashes and "--", then
+    `norm_word`; empty ones dropped."""
+    return [w for w in map(norm_word, _WORD_SPLIT.split(text)) if w]
 
 
 # ------------------------------------------------------------------- corruption simulator
