@@ -431,3 +431,23 @@ def test_large_source_5mb_bounded(tmp_path: Path) -> None:
 def test_large_source_50mb_bounded(tmp_path: Path) -> None:
     """A 50 MB source under a 3 GB address-space limit (measured: ~26 s, ~480 MB peak RSS)."""
     assert ingest_large(tmp_path, 50)["seconds"] < 600
+
+
+def test_utf8_bom_with_damaged_bytes_keeps_them_as_escapes(tmp_path: Path) -> None:
+    """A file that declares UTF-8 by its byte-order mark but holds a byte that is not UTF-8
+    (a damaged download) is read, the byte kept as a visible, reversible \\xNN escape and
+    the repair recorded; it once ended in a traceback."""
+    from edition.ingest import ingest_source
+
+    source = tmp_path / "damaged.txt"
+    source.write_bytes(b"\xef\xbb\xbfThe first line is fine.\nThe second line has a bad \xf9 "
+                       b"byte in it, and the text goes on.\n")
+    from edition.model import Gap
+
+    witness = ingest_source(source, "A")
+    text = " ".join(b.text for b in witness.blocks)
+    gaps = [i.junk for b in witness.blocks for i in b.items if isinstance(i, Gap)]
+    assert "has a bad" in text and "byte in it" in text
+    assert "\\xf9" in text or "\\xf9" in gaps  # as text, or as junk in a gap: never lost
+    (repair,) = [c for c in witness.cleanups if c.rule == "decode-invalid-utf8"]
+    assert repair.line == 2 and "\\xf9" in repair.after

@@ -67,6 +67,7 @@ def decode_source(data: bytes, path: Path | str | None = None) -> Decoded:
     cleanups: list[Cleanup] = []
     if encoding == "utf-8-sig":
         cleanups.append(Cleanup("decode-bom", "removed", 1, "byte-order mark removed", "\ufeff"))
+        cleanups += _escaped_lines(data[3:])
     lines = text.split("\n")
     fixed_lines = []
     for number, line in enumerate(lines, 1):
@@ -89,8 +90,8 @@ def _may_need_repair(line: str) -> bool:
 
 
 def _decode(data: bytes, path: Path | str | None) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _normalise_newlines(data[3:].decode("utf-8", "strict")), "utf-8-sig"
+    if data.startswith(b"\xef\xbb\xbf"):  # UTF-8 declared: damaged bytes kept as \xNN
+        return _normalise_newlines(data[3:].decode("utf-8", "backslashreplace")), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return _normalise_newlines(data.decode("utf-16")), "utf-16"
@@ -125,6 +126,25 @@ def _decode(data: bytes, path: Path | str | None) -> tuple[str, str]:
             hint="convert the file to UTF-8 (e.g. iconv -f ENCODING -t UTF-8)",
         )
     return _normalise_newlines(text), "latin-1"
+
+
+def _escaped_lines(data: bytes) -> list[Cleanup]:
+    """A file that declares UTF-8 (its byte-order mark) with bytes that are not: each such
+    byte is kept in the text as a visible `\\xNN` escape, reversibly, and recorded here."""
+    found = []
+    for number, raw in enumerate(_normalise_newlines_bytes(data).split(b"\n"), 1):
+        try:
+            raw.decode("utf-8", "strict")
+        except UnicodeDecodeError:
+            escaped = raw.decode("utf-8", "backslashreplace")
+            found.append(Cleanup("decode-invalid-utf8", "repaired", number,
+                                 "bytes that are not UTF-8 kept as \\xNN escapes",
+                                 before=raw.decode("latin-1"), after=escaped))
+    return found
+
+
+def _normalise_newlines_bytes(data: bytes) -> bytes:
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _normalise_newlines(text: str) -> str:
