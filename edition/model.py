@@ -184,7 +184,8 @@ class Cleanup:
     """One automatic change, recorded so it can be reversed.
 
     `action`: removed (moved out of the reading text into fw/note/gap), joined, split,
-    repaired (characters changed), moved (into the teiHeader), classified.
+    repaired (characters changed), moved (into the teiHeader), classified, included
+    (a file an xi:include names, put in its place).
     """
 
     rule: str

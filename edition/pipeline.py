@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from .config import Config
 from .detect import DetectOptions, detect
 from .encode import encode_edition, encode_witness, line_anchors, plan_works, serialise
 from .errors import EditionError, InputError, UsageError
-from .ingest import ingest_source
+from .ingest import ingest_witnesses
 from .model import Flag, Match, SourceFormat, Variant, Witness
 from .report import (
     cleanup_rows,
@@ -83,9 +83,11 @@ def discover_sources(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def assign_sigla(sources: list[Path], config: Config) -> dict[Path, str]:
-    """Configured sigla first; the others get A, B, C... in file-name order."""
-    taken = {config.override_for(p.name).siglum for p in sources} - {""}
+def assign_sigla(sources: list[Path], config: Config,
+                 taken: Iterable[str] = ()) -> dict[Path, str]:
+    """Configured sigla first; the others get A, B, C... in file-name order (never one of
+    `taken`, the sigla of the witnesses a critical edition given as a source declares)."""
+    taken = {config.override_for(p.name).siglum for p in sources} - {""} | set(taken)
     sigla: dict[Path, str] = {}
     letters = _siglum_names()
     for path in sorted(sources, key=lambda p: p.name):
@@ -111,25 +113,42 @@ def _siglum_names() -> Iterable[str]:
 
 def ingest_all(sources: list[Path], config: Config,
                progress: Progress | None = None) -> list[Witness]:
-    """Ingest every source; all unreadable sources are reported together."""
-    sigla = assign_sigla(sources, config)
-    witnesses: list[Witness] = []
-    errors: list[EditionError] = []
+    """Ingest every source; all unreadable sources are reported together.
+
+    A source of several witnesses (a TEI critical edition) gives them the sigla it declares,
+    where no configured siglum has them; the other sources then get theirs (`assign_sigla`).
+    A file a TEI source includes (`xi:include`) is a part of it, not a source of its own.
+    """
+    taken = {config.override_for(p.name).siglum for p in sources} - {""}
+    found: list[tuple[Path, list[Witness]]] = []
+    errors: list[tuple[Path, EditionError]] = []
     for n, path in enumerate(sources, 1):
         if progress:
             progress(f"ingest {path.name}", n - 1, len(sources))
+        override = config.override_for(path.name)
         try:
-            witnesses.append(ingest_source(path, sigla[path], config.override_for(path.name)))
+            found.append((path, ingest_witnesses(path, override.siglum, override, taken=taken)))
         except EditionError as exc:
-            errors.append(exc)
+            errors.append((path, exc))
     if progress:
         progress("ingest", len(sources), len(sources))
-    if errors:
-        if len(errors) == 1:
-            raise errors[0]
-        raise InputError(f"{len(errors)} sources cannot be used:\n  "
-                         + "\n  ".join(str(e) for e in errors))
-    return witnesses
+    parts = _included_files(found)
+    found = [(p, ws) for p, ws in found if p.resolve() not in parts]
+    if kept := [e for p, e in errors if p.resolve() not in parts]:
+        if len(kept) == 1:
+            raise kept[0]
+        raise InputError(f"{len(kept)} sources cannot be used:\n  "
+                         + "\n  ".join(str(e) for e in kept))
+    sigla = assign_sigla([p for p, ws in found if len(ws) == 1], config, taken)
+    return [w if len(ws) > 1 else replace(w, siglum=sigla[path])
+            for path, ws in found for w in ws]
+
+
+def _included_files(found: list[tuple[Path, list[Witness]]]) -> set[Path]:
+    """The files the sources include (the `after` of their tei-xinclude cleanups: the file,
+    relative to the source's folder)."""
+    return {(path.parent / c.after).resolve() for path, ws in found for c in ws[0].cleanups
+            if c.rule == "tei-xinclude" and c.after}
 
 
 STAGES = ("ingest", "detect", "collate", "render")
@@ -207,8 +226,8 @@ class _Timer:
 
 def _invalid_tei_sources(paths: list[Path], witnesses: list[Witness]) -> list[str]:
     """TEI sources are used even when invalid against tei_all; each error is a warning."""
-    tei_sources = [p for p, w in zip(paths, witnesses, strict=True)
-                   if w.source_format is SourceFormat.TEI]
+    tei_names = {w.source_name for w in witnesses if w.source_format is SourceFormat.TEI}
+    tei_sources = [p for p in dict.fromkeys(paths) if p.name in tei_names]
     if not tei_sources:
         return []
     from .validate import validate_paths

@@ -4,6 +4,9 @@ The format is recognised from content, never from the file name. Each reader ret
 `Parsed` (lines, metadata, blocks, cleanups, anomalies); `ingest_source` adds the siglum
 and the configuration's overrides. PDF files become text (one page per form feed) and go
 through the same plain-text analysis as a PDF-to-text dump.
+
+`ingest_witnesses` is the same for a source that holds several witnesses: a TEI critical
+edition gives one `Witness` per witness of its apparatus, each with the text it reads.
 """
 
 from __future__ import annotations
@@ -14,10 +17,11 @@ from pathlib import Path
 from ..config import WitnessOverride
 from ..errors import InputError
 from ..lexicon import guess_language
-from ..model import BlockKind, MetaField, SourceFormat, Witness
+from ..model import BlockKind, Cleanup, MetaField, SourceFormat, Witness
 from .parsed import Parsed
 
-__all__ = ["MAX_SOURCE_BYTES", "Parsed", "ingest_source", "read_source_bytes", "sniff_format"]
+__all__ = ["MAX_SOURCE_BYTES", "Parsed", "free_siglum", "ingest_source", "ingest_witnesses",
+           "read_source_bytes", "sniff_format"]
 
 MAX_SOURCE_BYTES = 256 * 1024 * 1024
 
@@ -54,13 +58,75 @@ def ingest_source(
     data: bytes | None = None,
 ) -> Witness:
     """Read one source file into a `Witness`, or raise `InputError` saying why not."""
+    data, fmt = _data_and_format(path, override, data)
+    return _witness(path, siglum, fmt, _read(fmt, data, path), override)
+
+
+def ingest_witnesses(
+    path: Path,
+    siglum: str,
+    override: WitnessOverride | None = None,
+    *,
+    taken: set[str] | None = None,
+    data: bytes | None = None,
+) -> list[Witness]:
+    """Read one source file into its witnesses: one (with `siglum`), or, for a TEI critical
+    edition, one per witness of its apparatus, with the siglum it declares if that is not
+    in `taken` (the configured `siglum`, if any, before it). `taken` gets the sigla used."""
+    data, fmt = _data_and_format(path, override, data)
+    if fmt is not SourceFormat.TEI:
+        return [_witness(path, siglum, fmt, _read(fmt, data, path), override)]
+    from .teiapparatus import witness_note
+    from .teisource import read_tei_witnesses
+
+    taken = set() if taken is None else taken
+    found = read_tei_witnesses(data, path)
+    witnesses = []
+    for declared, parsed in found:
+        if declared is None:
+            return [_witness(path, siglum, fmt, parsed, override)]
+        own = free_siglum(f"{siglum}-{declared.ident}" if siglum else declared.ident, taken)
+        taken.add(own)
+        title = next((f.value for f in parsed.metadata if f.name == "title"), path.stem)
+        fields = (MetaField("title", f"{title}, witness {own}", 0, ""),
+                  *([MetaField("description", declared.description, declared.line,
+                               declared.description)] if declared.description else []),
+                  *parsed.metadata)
+        note = Cleanup("tei-witness", "classified", declared.line,
+                       witness_note(declared, own), declared.description)
+        parsed = replace(parsed, metadata=fields, cleanups=(note, *parsed.cleanups))
+        witnesses.append(_witness(path, own, fmt, parsed, override, keep_title=True))
+    return witnesses
+
+
+def free_siglum(wanted: str, taken: set[str]) -> str:
+    """`wanted` made a siglum (letters, digits, hyphens; a letter first) and not in `taken`
+    (else `wanted-2`, `wanted-3`...)."""
+    name = "".join(c if c.isalnum() else "-" for c in wanted).strip("-") or "W"
+    name = "-".join(part for part in name.split("-") if part)
+    if not name[0].isalpha():
+        name = f"W{name}"
+    found, n = name, 1
+    while found in taken:
+        n += 1
+        found = f"{name}-{n}"
+    return found
+
+
+def _data_and_format(path: Path, override: WitnessOverride | None,
+                     data: bytes | None) -> tuple[bytes, SourceFormat]:
     if data is None:
         data = read_source_bytes(path)
     if not data.strip():
         raise InputError("the source is empty", path=path,
                          hint="remove it from the sources folder or give it content")
     fmt = SourceFormat(override.format) if override and override.format else sniff_format(data)
-    parsed = _read(fmt, data, path)
+    return data, fmt
+
+
+def _witness(path: Path, siglum: str, fmt: SourceFormat, parsed: Parsed,
+             override: WitnessOverride | None, *, keep_title: bool = False) -> Witness:
+    """The `Witness` of what a reader found, the configuration's overrides applied."""
     if not any(b.kind not in _NON_AUTHORIAL for b in parsed.blocks):
         raise InputError(
             "no authorial text was found: the source holds only navigation, page furniture "
@@ -79,7 +145,7 @@ def ingest_source(
         anomalies=parsed.anomalies,
         language=_language(parsed),
     )
-    return _apply_override(witness, override)
+    return _apply_override(witness, override, keep_title=keep_title)
 
 
 def _language(parsed: Parsed) -> str:
@@ -130,12 +196,17 @@ def _read(fmt: SourceFormat, data: bytes, path: Path) -> Parsed:
     return read_text(data, path)
 
 
-def _apply_override(witness: Witness, override: WitnessOverride | None) -> Witness:
+def _apply_override(witness: Witness, override: WitnessOverride | None, *,
+                    keep_title: bool = False) -> Witness:
+    """The configured title, author, date and language before the source's own (a source of
+    several witnesses keeps its witnesses' titles: the configured one names the source)."""
     if override is None:
         return witness
     fields = list(witness.metadata)
     for name in ("title", "author", "date"):
         value = getattr(override, name)
+        if name == "title" and keep_title:
+            value = value and f"{value}, witness {witness.siglum}"
         if value:
             fields = [f for f in fields if f.name != name]
             fields.insert(0, MetaField(name=name, value=value, line=0, raw=""))

@@ -5,6 +5,11 @@ paragraphs, quotations, notes, verse, lists, tables, page furniture. Its editori
 alternatives (`choice`, `app`) are resolved to the source's own reading (sic, abbr,
 orig, lem) and each resolution is logged as a `Cleanup`, so nothing is silently lost.
 Line numbers are lines of the TEI file itself (an `lb/@n` belongs to the older source).
+
+A critical edition (an inline `app` apparatus naming two or more witnesses) is read once
+per witness instead (`read_tei_witnesses`): each reading kept, in the text of the witnesses
+that read it (`teiapparatus.py`). `xi:include`s are resolved first, from files beside the
+source only (`teiinclude.py`), and each is logged.
 """
 
 from __future__ import annotations
@@ -27,9 +32,19 @@ from ..model import (
     PageBreak,
 )
 from ..tei import TEI, TEI_NS, XML_LANG, parse_xml
-from .decode import decode_source
+from .decode import Decoded, decode_source
 from .markup import BlockBuilder, end_line, norm_space
 from .parsed import Parsed
+from .teiapparatus import (
+    Apparatus,
+    DeclaredWitness,
+    belongs,
+    choose,
+    describe,
+    find_apparatus,
+    readings,
+)
+from .teiinclude import resolve_includes
 
 _DIVS = {"div", "body", "front", "back", "group", "text", "floatingText"} | {
     f"div{n}" for n in range(1, 8)}
@@ -45,6 +60,7 @@ _LEAVES = {"p": BlockKind.P, "ab": BlockKind.P, "item": BlockKind.LIST_ITEM,
 _INNER = {BlockKind.LIST_ITEM, BlockKind.QUOTE, BlockKind.NOTE, BlockKind.CLOSER}
 _FIRST_CHOICE = ("sic", "orig", "abbr", "lem")
 _SKIP = {"teiHeader", "facsimile", "standOff", "sourceDoc"}
+_MILESTONES = {"lb", "pb", "cb", "fw", "milestone"}  # with @ed: of some witnesses only
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,25 @@ class _Ctx:
 
 def read_tei(data: bytes, path: Path | str | None = None) -> Parsed:
     """Read a TEI P5 file (TEI or teiCorpus root), or raise `InputError` saying why not."""
+    root, included = _parse(data, path)
+    return _read(root, decode_source(data, path), included)
+
+
+def read_tei_witnesses(data: bytes, path: Path | str | None = None
+                       ) -> list[tuple[DeclaredWitness | None, Parsed]]:
+    """The witnesses of a TEI critical edition, each with its text; for any other TEI file,
+    one entry `(None, parsed)` as `read_tei` gives it."""
+    root, included = _parse(data, path)
+    decoded = decode_source(data, path)
+    apparatus = find_apparatus(root)
+    if apparatus is None:
+        return [(None, _read(root, decoded, included))]
+    return [(witness, _read(root, decoded, included, (apparatus, witness)))
+            for witness in apparatus.witnesses]
+
+
+def _parse(data: bytes, path: Path | str | None) -> tuple[etree._Element, list[Cleanup]]:
+    """The root of a safe TEI document, its includes resolved (and logged)."""
     tree = parse_xml(data, path)
     dtd = tree.docinfo.internalDTD
     if dtd is not None and (any(True for _ in dtd.iterentities()) or list(dtd.elements())):
@@ -70,9 +105,19 @@ def read_tei(data: bytes, path: Path | str | None = None) -> Parsed:
         raise InputError(
             f"not a TEI document: the root element is <{name.localname}>{where}",
             path=path, hint=f"a TEI file has <TEI xmlns=\"{TEI_NS}\"> as its root")
-    decoded = decode_source(data, path)
+    included = [Cleanup("tei-xinclude", "included", inc.line,
+                        f"<xi:include href=\"{inc.href}\">: {inc.elements} elements, "
+                        f"{inc.characters} characters from {inc.target or 'its xi:fallback'}, "
+                        "on this line",
+                        inc.href, inc.target) for inc in resolve_includes(tree, path)]
+    return root, included
+
+
+def _read(root: etree._Element, decoded: Decoded, included: list[Cleanup],
+          witness: tuple[Apparatus, DeclaredWitness] | None = None) -> Parsed:
+    """The text of the source, or of one witness of its apparatus."""
     lines = tuple(decoded.text.split("\n"))
-    reader = _TeiReader(lines)
+    reader = _TeiReader(lines, witness)
     header = root.find(f"{TEI}teiHeader")
     if header is None:
         header = root.find(f".//{TEI}teiHeader")
@@ -86,7 +131,7 @@ def read_tei(data: bytes, path: Path | str | None = None) -> Parsed:
     lang = root.get(XML_LANG) or (text.get(XML_LANG) if text is not None else None) \
         or reader.language or "en"
     return Parsed(lines=lines, metadata=tuple(reader.meta), blocks=tuple(reader.out.blocks),
-                  cleanups=(*decoded.cleanups, *reader.cleanups), anomalies=(),
+                  cleanups=(*decoded.cleanups, *included, *reader.cleanups), anomalies=(),
                   encoding=decoded.encoding, language=lang)
 
 
@@ -95,8 +140,10 @@ def _local(el: etree._Element) -> str:
 
 
 class _TeiReader:
-    def __init__(self, lines: tuple[str, ...]) -> None:
+    def __init__(self, lines: tuple[str, ...],
+                 witness: tuple[Apparatus, DeclaredWitness] | None = None) -> None:
         self.lines = lines
+        self.witness = witness  # read as this witness of the apparatus (None: the source)
         self.out = BlockBuilder(lines, unescape=True)
         self.meta: list[MetaField] = []
         self.cleanups: list[Cleanup] = []
@@ -152,6 +199,11 @@ class _TeiReader:
         if not local or local in _SKIP:
             return end_line(el)
         if local in ("lb", "pb", "fw", "gap", "choice", "app", "note", "cb", "milestone"):
+            if self.witness and local in _MILESTONES and not belongs(el, *self._sig()):
+                self._record(f"tei-{local}", "classified", line, f"<{local}> of witness(es) "
+                             f"{el.get('ed') or el.get('edRef')} set aside",
+                             norm_space("".join(el.itertext())) or el.get("n") or "")
+                return end_line(el)
             self._special(el, local, ctx, line)
             return end_line(el)
         block, ctx = self._enter(el, local, ctx)
@@ -262,8 +314,34 @@ class _TeiReader:
             self.pending.extend(self.out.blocks)
             self.out = saved
 
+    def _sig(self) -> tuple[str, Apparatus]:
+        assert self.witness is not None
+        return self.witness[1].ident, self.witness[0]
+
+    def _reading(self, app: etree._Element, ctx: _Ctx, line: int) -> None:
+        """app, read as one witness: its own reading kept, every other one logged."""
+        siglum, apparatus = self._sig()
+        chosen, why = choose(app, siglum, apparatus)
+        others = [r for r in readings(app) if r is not chosen] + [
+            c for c in app if _local(c) not in ("", "lem", "rdg", "rdgGrp")]  # notes, witDetail
+        kept = norm_space("".join(chosen.itertext())) if chosen is not None else ""
+        name = f"<{_local(chosen)}>" if chosen is not None else "nothing"
+        omits = " (empty: an omission)" if chosen is not None and not kept else ""
+        self._record("tei-app", "classified", line,
+                     f"<app>: witness {siglum} reads {name}{omits}, {why}; set aside "
+                     + (", ".join(f"<{_local(c)}>" for c in others) or "nothing"),
+                     " | ".join(describe(c) for c in others), kept)
+        if chosen is None:
+            return
+        if not self.out.is_open and kept:
+            self._open(ctx.inner)
+        self._content(chosen, ctx, chosen.sourceline or line)
+
     def _alternative(self, el: etree._Element, local: str, ctx: _Ctx, line: int) -> None:
         """choice/app: read the source's own reading, log the ones set aside."""
+        if local == "app" and self.witness:
+            self._reading(el, ctx, line)
+            return
         options = [c for c in el if _local(c)]
         if local == "app":
             options = [r for c in options for r in ([*c] if _local(c) == "rdgGrp" else [c])]

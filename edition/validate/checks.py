@@ -1,5 +1,6 @@
 """Run the checks: tei_all for every TEI file, our customisation and Schematron for our own.
 
+A file's `xi:include`s are resolved first, from local files beside it only (as ingest does).
 Files this project wrote (teiHeader//appInfo/application[@ident='edition']) are checked against
 tei/edition.rng, which includes tei_all and only narrows it (so passing it implies passing
 tei_all), and against the XPath-1 rules of tei/edition.sch. Other TEI files get tei_all only.
@@ -32,6 +33,8 @@ _IS_OURS = etree.XPath(
     namespaces=NS,
 )
 _WARNING_ROLES = frozenset({"warning", "warn", "info", "information"})
+_XI_INCLUDES = ("{http://www.w3.org/2001/XInclude}include",
+                "{http://www.w3.org/2003/XInclude}include")
 
 
 def validate_paths(
@@ -40,7 +43,9 @@ def validate_paths(
     """Validate files and folders (every *.xml below, sorted); bad files become Problems."""
     files = _collect(paths)
     tei_all = tei_all_path(schema)  # a missing schema is a usage problem: say so before work
-    return ValidationReport(tuple(_validate_file(f, tei_all, project_rules) for f in files))
+    parts: set[Path] = set()  # files another file includes: validated as part of it
+    results = [_validate_file(f, tei_all, project_rules, parts) for f in files]
+    return ValidationReport(tuple(r for r in results if r.path.resolve() not in parts))
 
 
 def validate_tree(
@@ -85,7 +90,8 @@ def _collect(paths: Sequence[Path]) -> list[Path]:
     return list(found)
 
 
-def _validate_file(path: Path, tei_all: Path, project_rules: bool | None) -> FileResult:
+def _validate_file(path: Path, tei_all: Path, project_rules: bool | None,
+                   parts: set[Path]) -> FileResult:
     try:
         if not path.is_file():  # a FIFO or device would block or never end
             raise OSError(0, "not a regular file")
@@ -96,12 +102,25 @@ def _validate_file(path: Path, tei_all: Path, project_rules: bool | None) -> Fil
         return FileResult(path, (problem,), False)
     try:
         tree = parse_xml(data, path)
+        parts.update(_resolve_includes(tree, path))
     except InputError as exc:
         return FileResult(path, (xml_problem(path, data, exc),), False)
     if tree.getroot().tag not in _TEI_ROOTS:
         return FileResult(path, (not_tei_problem(path, tree.getroot()),), False)
     ours = bool(_IS_OURS(tree)) if project_rules is None else project_rules
     return FileResult(path, validate_tree(tree, path, schema=tei_all, project_rules=ours), ours)
+
+
+def _resolve_includes(tree: etree._ElementTree, path: Path) -> set[Path]:
+    """The file's xi:includes replaced by the local files they name (as ingest reads them);
+    the files included."""
+    if not any(True for _ in tree.getroot().iter(*_XI_INCLUDES)):
+        return set()
+    from ..ingest.teiinclude import resolve_includes
+
+    folder = path.resolve().parent
+    return {(folder / inc.target).resolve() for inc in resolve_includes(tree, path)
+            if inc.target}
 
 
 def _relaxng_problems(
