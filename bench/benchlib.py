@@ -153,10 +153,12 @@ def edition_command() -> list[str]:
 
 
 def norm_word(token: str) -> str:
-    """A token as compared between extractions: NFKC (ligatures), casefold, soft hyphens and
+    """A token as compared between extractions: NFKC (ligatures), casefold, diacritics
+    dropped (a reference that decoded "Māori" as "Mäori" still matches), soft hyphens and
     every character that is not a letter or digit removed ("don't" -> "dont", "10,000" ->
     "10000", "square-foot" -> "squarefoot"); "" for pure punctuation."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", token).casefold())
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", token).casefold())
+    return _NOT_WORD.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
 def norm_words(text: str) -> list[str]:
