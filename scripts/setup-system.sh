@@ -18,14 +18,20 @@ for pkg in "${PACKAGES[@]}"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "setup-system: installing ${missing[*]}" >&2
+echo "setup: installing Debian packages: ${missing[*]}" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup: no apt-get (the set-up is for Debian 12): install by hand: ${missing[*]}" >&2
+  exit 1
+fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "setup-system: need root to install: ${missing[*]} (apt-get install ${missing[*]})" >&2
+    echo "setup: need root to install: ${missing[*]} (apt-get install ${missing[*]})" >&2
     exit 1
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+$SUDO apt-get update -qq || {
+  echo "setup: apt-get update failed (see above); check the network to the Debian mirror" >&2; exit 1; }
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+  echo "setup: cannot install the Debian packages ${missing[*]} (see above)" >&2; exit 1; }

@@ -43,8 +43,11 @@ def test_wheel_ships_schema_and_style_assets(wheel: Path) -> None:
     source = REPO / "edition"
     for init in source.rglob("__init__.py"):
         assert f"edition/{init.relative_to(source).as_posix()}" in names, init
-    for template in (source / "templates").iterdir():
-        assert f"edition/templates/{template.name}" in names, template.name
+    folders = sorted(source.glob("*/templates"))
+    assert {f.parent.name for f in folders} == {"render", "review"}
+    for folder in folders:  # the site's and the review app's templates ship with their stage
+        for template in folder.iterdir():
+            assert f"edition/{template.relative_to(source).as_posix()}" in names, template
 
 
 def test_installed_package_validates_with_its_own_schema(wheel: Path, tmp_path: Path) -> None:
