@@ -19,7 +19,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..tei import TEI, XML_ID, parse_xml
-from .html import as_int, block_anchor, local, sigla, words
+from .html import as_int, block_anchor, correction_state, local, printed_reading, sigla, words
 from .witness import first_line, furniture_label, is_furniture
 
 BLOCK_TAGS = (f"{TEI}p", f"{TEI}head", f"{TEI}quote", f"{TEI}note")
@@ -46,8 +46,14 @@ class Work:
     div: etree._Element
     collated: list[str] = field(default_factory=list)  # other witnesses read in its apparatus
     apps: int = 0
-    choices: int = 0
+    choices: int = 0       # every correction (choice) in the apparatus
+    proposals: int = 0     # of which the machine's, awaiting review: the text keeps the sic
     words: int = 0
+
+    @property
+    def printed(self) -> int:
+        """Corrections printed in the text (accepted or made by an editor)."""
+        return self.choices - self.proposals
 
 
 @dataclass
@@ -199,6 +205,7 @@ def _work(site: Site, div: etree._Element) -> Work:
         for reading in app:
             collated.update(sigla(reading.get("wit")))
     work.choices = sum(1 for _ in div.iter(f"{TEI}choice"))
+    work.proposals = sum(1 for c in div.iter(f"{TEI}corr") if correction_state(c) == "proposed")
     work.collated = sorted(collated - {siglum})
     for el in div.iter(*BLOCK_TAGS):
         anchor = block_anchor(el)
@@ -210,19 +217,26 @@ def _work(site: Site, div: etree._Element) -> Work:
 
 
 def _reading_text(div: etree._Element) -> list[str]:
-    """The edited text: lemmata, corrections, no evidence notes or rejected readings."""
+    """The edited text as printed: lemmata, the side of each choice `printed_reading`
+    picks (a proposal awaiting review prints the witness's reading), no evidence notes or
+    other readings."""
     out = []
+
+    def left_out(el: etree._Element) -> bool:
+        name = local(el)
+        if name == "rdg" or (name == "note" and el.get("type") == "evidence"):
+            return True
+        parent = el.getparent()
+        return (name in ("sic", "corr") and parent is not None
+                and printed_reading(parent) is not el)
+
     for el in div.iter():
         if not isinstance(el.tag, str):
             continue
-        skip = local(el) in ("rdg", "sic") or (local(el) == "note"
-                                               and el.get("type") == "evidence")
-        inside = any(local(a) in ("rdg", "sic") or (local(a) == "note"
-                                                    and a.get("type") == "evidence")
-                     for a in el.iterancestors())
-        if not skip and not inside and el.text:
+        inside = left_out(el) or any(left_out(a) for a in el.iterancestors())
+        if not inside and el.text:
             out.append(el.text)
-        if el.tail and not inside:
+        if el.tail and not any(left_out(a) for a in el.iterancestors()):
             out.append(el.tail)
     return out
 

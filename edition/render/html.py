@@ -11,6 +11,8 @@ from __future__ import annotations
 from lxml import etree
 from markupsafe import escape
 
+from ..tei import MACHINE, TEI
+
 LONG_WORDS = 40  # a reading longer than this is shortened in its apparatus entry
 
 
@@ -72,3 +74,25 @@ def block_anchor(el: etree._Element) -> str | None:
     """The HTML id of an edition block: its witness and source line, e.g. C-2749."""
     wit, n = sigla(el.get("corresp")), as_int(el.get("n"))
     return f"{wit[0]}-{n}" if wit and n else None
+
+
+def correction_state(corr: etree._Element | None) -> str:
+    """Who stands behind a `corr`, read off its `@resp` as the encoder writes it:
+    "proposed" (the machine's alone: a conjecture no witness attests and no editor has
+    accepted), "accepted" (the machine's, and a reviewer's beside it), "emended" (a
+    reviewer's own text), "editorial" (no `@resp`: a correction from elsewhere, printed)."""
+    resp = sigla(corr.get("resp")) if corr is not None else []
+    machine = MACHINE.lstrip("#")
+    if machine in resp:
+        return "accepted" if len(resp) > 1 else "proposed"
+    return "emended" if resp else "editorial"
+
+
+def printed_reading(choice: etree._Element) -> etree._Element | None:
+    """The child of a `choice` the edited text prints: the correction once an editor made
+    or accepted it, the witness's reading (`sic`) while it is only the machine's proposal.
+    Editorial policy: a conjecture is never the text until an editor accepts it."""
+    corr = choice.find(f"{TEI}corr")
+    if correction_state(corr) == "proposed":
+        return choice.find(f"{TEI}sic")
+    return corr

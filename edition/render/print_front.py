@@ -33,6 +33,7 @@ def _title_page(site: Site, works: list[Work]) -> str:
 def _statement(site: Site, works: list[Work], today: str, labels: dict[str, str]) -> str:
     apps = sum(w.apps for w in works)
     corr = sum(w.choices for w in works)
+    proposed = sum(w.proposals for w in works)
     decided = sum(1 for f in site.flags if f.get("status", "open") != "open")
     parts = [
         tag("h1", "Edition statement", class_="fm", id="statement"),
@@ -46,9 +47,11 @@ def _statement(site: Site, works: list[Work], today: str, labels: dict[str, str]
         tag("p", f"The text of {len(works)} work{'s' if len(works) != 1 else ''} follows "
             f"its base witness. The apparatus records {apps} points of variation between "
             f"witnesses and {corr} corrections of readings judged corrupt in a single "
-            f"witness. {decided} of the {len(site.flags)} readings flagged as probable "
-            "corruptions have been reviewed by an editor; those still open are listed in the "
-            "appendix."),
+            f"witness: {corr - proposed} printed in the text, accepted or made by an editor, "
+            f"and {proposed} proposed by the pipeline and awaiting review, for which the "
+            f"text keeps the witness's reading. {decided} of the {len(site.flags)} readings "
+            "flagged as probable corruptions have been reviewed by an editor; those still "
+            "open are listed in the appendix."),
         tag("h2", "How to read the apparatus", class_="fm"),
         tag("p", "Lines are counted on each page; every fifth line is numbered in the outer "
             "margin (thus: <span class='ln-proto' id='ln-proto'>5</span>). At the foot of the "
@@ -56,8 +59,10 @@ def _statement(site: Site, works: list[Work], today: str, labels: dict[str, str]
             "followed by a square bracket, then the differing readings with the sigla of the "
             "witnesses that have them. <i>om.</i> means that the witness lacks the lemma, "
             "<i>add.</i> that it has words the lemma lacks, <i>emend.</i> an editor's "
-            "emendation. An entry that corrects a corrupt reading ends with the kind of "
-            "corruption in small capitals: " + ", ".join(
+            "emendation. <i>conj.</i> marks a conjecture: a correction proposed by the "
+            "pipeline that no witness attests; until an editor accepts it the text keeps the "
+            "witness's reading, which is then the lemma. An entry that corrects a corrupt "
+            "reading ends with the kind of corruption in small capitals: " + ", ".join(
                 f"<span class='cls'>{esc(v)}</span> {esc(k)}" for k, v in labels.items())
             + ". Entries without such a label record substantive variants. An asterisk marks a "
             "correction not yet reviewed. Footnotes with a number are the author's."),

@@ -22,7 +22,18 @@ from lxml import etree
 from ..tei import TEI, TEI_NS, XML_ID
 from .apparatus import main_cause, space_after
 from .data import Site, Work
-from .html import as_int, block_anchor, esc, local, shorten, sigla, tag, words
+from .html import (
+    as_int,
+    block_anchor,
+    correction_state,
+    esc,
+    local,
+    printed_reading,
+    shorten,
+    sigla,
+    tag,
+    words,
+)
 from .print_front import front_matter
 
 # The label printed after an entry that corrects a corrupt reading, by cause. Substantive
@@ -207,24 +218,34 @@ class _Writer:
                            "corr" if label else "var")
 
     def choice(self, choice: etree._Element) -> str:
+        """A single-witness correction. While it is only the machine's proposal the text
+        keeps the witness's reading and the entry offers the conjecture the other way round
+        (`destalinization] desalinization conj. ocr*`); once an editor accepted or made it,
+        the correction is the lemma and the witness's reading (sic) stands in the entry."""
         sic, corr = choice.find(f"{TEI}sic"), choice.find(f"{TEI}corr")
-        text = self.inline(corr) if corr is not None else ""
+        proposed = correction_state(corr) == "proposed"
+        shown = printed_reading(choice)
+        text = self.inline(shown) if shown is not None else ""
         if not self.options.apparatus:
             return text
         ident = choice.get(XML_ID) or f"choice{self.entries}"
         flag = self.flag_by_id.get(ident[2:]) if ident.startswith("c-") else None
         wit = (flag or {}).get("witness") or ""
+        kind = (corr.get("type") if corr is not None else None) or "ocr"
+        label = CLASS_LABELS.get(kind, kind)
+        if proposed:
+            said = " ".join(words(corr))
+            offered = (esc(shorten(said, LEMMA_WORDS)) if said else "<i>om.</i>")
+            return self._entry(ident, text, " ".join(words(sic)), [f"{offered} <i>conj.</i>"],
+                               label, True, "corr conj")
         readings = []
-        resp = sigla(corr.get("resp") if corr is not None else "")
-        if corr is not None and "edition" not in resp:
+        if corr is not None and "edition" not in sigla(corr.get("resp")):
             readings.append(f"<i>emend.</i> {esc(_reviewer(corr))}")
         said = " ".join(words(sic))
         readings.append((esc(shorten(said, LEMMA_WORDS)) if said else "<i>om.</i>")
                         + f" <span class='sig'>{esc(wit)}</span>")
-        kind = (corr.get("type") if corr is not None else None) or "ocr"
         pending = bool(flag) and flag.get("status", "open") == "open"
-        return self._entry(ident, text, " ".join(words(corr)), readings,
-                           CLASS_LABELS.get(kind, kind), pending, "corr")
+        return self._entry(ident, text, " ".join(words(corr)), readings, label, pending, "corr")
 
     def _entry(self, ident: str, text_html: str, lemma: str, readings: list[str], label: str,
                pending: bool, kind: str) -> str:

@@ -24,7 +24,19 @@ from .apparatus import (
     mark_html,
     space_after,
 )
-from .html import as_int, block_anchor, cert_text, esc, local, shorten, sigla, tag, words
+from .html import (
+    as_int,
+    block_anchor,
+    cert_text,
+    correction_state,
+    esc,
+    local,
+    printed_reading,
+    shorten,
+    sigla,
+    tag,
+    words,
+)
 
 
 class TextRenderer:
@@ -169,27 +181,47 @@ class TextRenderer:
         return out
 
     def choice(self, choice: etree._Element, wit: str, anchor: str) -> str:
+        """A single-witness correction. The text prints what `printed_reading` says: the
+        witness's reading while the correction is only the machine's proposal (the entry
+        then offers the proposal), the correction once an editor accepted or made it."""
         sic, corr = choice.find(f"{TEI}sic"), choice.find(f"{TEI}corr")
+        state = correction_state(corr)
         flag = self.notes.choice_flags.get((anchor, " ".join(words(sic))))
         self._choices += 1
         ident = f"c-{flag['id']}" if flag else f"c-{anchor}-{self._choices}"
         kind = (corr.get("type") if corr is not None else None) or "ocr"
         if self.as_wit is not None:
-            shown = sic if self.as_wit == wit else corr
+            shown = sic if self.as_wit == wit else printed_reading(choice)
             return tag("span", self.reading(shown, "[om.]"), class_=f"diff c-{kind}")
         facts = [("cause", kind),
                  ("confidence", cert_text(corr.get("cert") if corr is not None else None)),
                  ("status", flag.get("status", "open") if flag else "not flagged"),
                  ("by", " ".join(sigla(corr.get("resp") if corr is not None else "")) or "—")]
+        evidence = flag.get("evidence", "") if flag else ""
+        if state == "proposed":   # the witness's reading is the text; the proposal is offered
+            head = (tag("span", self.reading(sic, "‸"), class_="lemma") + "&#8201;] "
+                    + tag("span", esc(wit), class_="sig") + " "
+                    + tag("span", "the witness's reading, printed until an editor accepts "
+                          "a correction", class_="facts"))
+            reading = (tag("span", self.reading(corr, "om."), class_="rdg-text") + " "
+                       + tag("span", "proposed correction (not reviewed)",
+                             class_="facts proposal")
+                       + facts_html(facts, self.flag_links(flag)))
+            self._entries.append(entry_html(ident, f"Proposed correction {ident}", head,
+                                            [tag("li", reading)], evidence))
+            spans = tag("span", self.reading(sic, "‸"), class_="rd lem", data_wit=wit)
+            return mark_html(ident, f"mark choice proposed c-{kind}", spans)
         reading = (tag("span", self.reading(sic, "om."), class_="rdg-text") + " "
                    + tag("span", esc(wit), class_="sig") + " "
                    + tag("span", "as the source reads (sic)", class_="facts")
                    + facts_html(facts, self.flag_links(flag)))
+        who = ("the editor's emendation" if state == "emended"
+               else "the edition's correction, accepted by an editor" if state == "accepted"
+               else "the edition's correction")
         head = (tag("span", self.reading(corr, ""), class_="lemma") + "&#8201;] "
-                + tag("span", "the edition's correction", class_="facts"))
+                + tag("span", who, class_="facts"))
         self._entries.append(entry_html(ident, f"Correction {ident}", head,
-                                        [tag("li", reading)],
-                                        flag.get("evidence", "") if flag else ""))
+                                        [tag("li", reading)], evidence))
         spans = (tag("span", self.reading(corr, "‸"), class_="rd lem")
                  + tag("span", self.reading(sic, "[om.]"), class_="rd sic", data_wit=wit,
                        hidden=True))

@@ -135,7 +135,7 @@ def test_running_heads_name_the_work_and_the_chapter(page_texts) -> None:
 def test_apparatus_line_numbers_name_the_line_of_their_lemma_on_the_same_page(
         pdf_dir: Path, page_texts) -> None:
     pages = [n for n, text in enumerate(page_texts)
-             if re.search(r"\]\s+(?:om\.|add\.|\S+\s+[A-Z]\b)", text)]
+             if re.search(r"\]\s+(?:om\.|add\.|\S+\s+(?:[A-Z]\b|conj\.))", text)]
     assert len(pages) >= 15
     entries = margins = 0
     with pdfplumber.open(pdf_dir / "edition.pdf") as pdf:

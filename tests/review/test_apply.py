@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner
-from lxml import etree
+from lxml import etree, html
 
 from edition.cli import main
 
@@ -36,10 +36,13 @@ def test_decisions_are_applied_on_rebuild(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run("-q", "build", str(src), "-o", str(out), "--no-validate").exit_code == 0
     emend, reject, accept = (flag_id(out, r) for r in ("Isvestia,", "occassion", "i9"))
+    conjecture = flag_id(out, "similacrum")   # a correction no witness attests
+    _check_conjecture(out, conjecture, "similacrum", "simulacrum", accepted=False)
     assert run("decide", emend, "--emend", "Izvestia,", "--note", "as elsewhere",
                "-o", str(out)).exit_code == 0
     assert run("decide", reject, "--reject", "-o", str(out)).exit_code == 0
     assert run("decide", accept, "--accept", "-o", str(out), reviewer="Bo").exit_code == 0
+    assert run("decide", conjecture, "--accept", "-o", str(out), reviewer="Bo").exit_code == 0
     rebuilt = run("-q", "build", str(src), "-o", str(out))
     assert rebuilt.exit_code == 0, rebuilt.output  # valid with the decisions applied
     tree = etree.parse(str(out / "tei" / "edition.xml"))
@@ -64,6 +67,9 @@ def test_decisions_are_applied_on_rebuild(tmp_path: Path) -> None:
     flags_page = (out / "html" / "flags.html").read_text()
     assert "emended" in flags_page and "rejected" in flags_page
     _check_pdf(out / "pdf" / "edition.pdf", emend, reject, accept)
+    _check_conjecture(out, conjecture, "similacrum", "simulacrum", accepted=True)
+    _check_conjecture(out, flag_id(out, "creativencss"), "creativencss", "creativeness",
+                      accepted=False)   # not decided: still a proposal
     strict = run("-q", "build", str(src), "-o", str(out), "--no-validate", "--strict")
     assert strict.exit_code == 1 and "still open" in strict.stderr
 
@@ -81,6 +87,23 @@ def _check_pdf(pdf: Path, emend: str, reject: str, accept: str) -> None:
     for fid in (emend, reject, accept):
         assert fid not in appendix
     assert re.search(r"f-[0-9a-f]{6}", appendix)   # the flags still open are there
+
+
+def _check_conjecture(out: Path, fid: str, sic: str, corr: str, accepted: bool) -> None:
+    """A machine correction prints as the text of the HTML and the PDF only once accepted;
+    before, the text keeps the witness's reading and the entry offers the conjecture."""
+    marks = [m for page in (out / "html" / "works").glob("*.html")
+             for m in html.fromstring(page.read_bytes()).xpath(f"//*[@id='c-{fid}']")]
+    assert len(marks) == 1
+    lem = marks[0].xpath(".//span[contains(@class, 'lem')]")[0].text_content()
+    assert lem == (corr if accepted else sic)
+    text = subprocess.run(["pdftotext", "-layout", str(out / "pdf" / "edition.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    squashed = " ".join(text.split())
+    if accepted:
+        assert f"{corr}] {sic}" in squashed and f"{sic}] {corr} conj." not in squashed
+    else:
+        assert f"{sic}] {corr} conj." in squashed and f"{corr}] {sic}" not in squashed
 
 
 def _variant(out: Path, fid: str) -> str:
