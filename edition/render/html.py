@@ -8,12 +8,27 @@ attribute value, so nothing from a TEI file reaches a page unescaped: a source h
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from markupsafe import escape
 
 from ..tei import MACHINE, TEI
 
 LONG_WORDS = 40  # a reading longer than this is shortened in its apparatus entry
+
+
+# Invisible format characters that change how the text around them is shown: bidi embeddings,
+# overrides and isolates, direction marks, the word joiner and invisible operators, a stray
+# byte-order mark. From a source they are shown, never obeyed (a U+202E would turn the rest of
+# a line around). Joiners that scripts need (U+200C, U+200D) are left alone.
+_INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def visible_controls(page: str) -> str:
+    """A rendered page (or any text) with every such character written as a visible mark,
+    `⟨U+202E⟩`: plain characters, so safe inside text and attribute values alike."""
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", page)
 
 
 def esc(value: object) -> str:

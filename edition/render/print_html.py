@@ -32,6 +32,7 @@ from .html import (
     shorten,
     sigla,
     tag,
+    visible_controls,
     words,
 )
 from .print_front import front_matter
@@ -83,8 +84,8 @@ def print_html(site: Site, css: str, options: PrintOptions | None = None) -> Pri
             + f"<style>{css}</style>")
     html = (f"<!DOCTYPE html><html lang='en'><head>{head}</head>"
             f"<body class='{'' if options.apparatus else 'plain'}'>{''.join(body)}</body></html>")
-    return PrintEdition(html, [w.siglum for w in works], writer.entries, writer.notes,
-                        len(pending))
+    return PrintEdition(visible_controls(html), [w.siglum for w in works], writer.entries,
+                        writer.notes, len(pending))
 
 
 def _meta(name: str, content: str) -> str:

@@ -28,7 +28,7 @@ from .data import (
     furniture,
     load_site,
 )
-from .html import esc, tag
+from .html import esc, tag, visible_controls
 from .links import Hrefs
 from .reading import TextRenderer
 from .synopsis import synopsis_sections
@@ -60,7 +60,7 @@ def site_files(site: Site) -> dict[str, bytes]:
         pages[f"works/{work.slug}.html"] = _work(site, env, work)
     for witness in site.witnesses.values():
         pages[f"witnesses/{witness.slug}.html"] = _witness(site, env, witness.siglum)
-    files = {path: html.encode("utf-8") for path, html in sorted(pages.items())}
+    files = {path: visible_controls(html).encode("utf-8") for path, html in sorted(pages.items())}
     files["assets/site.css"] = style_asset("site.css").read_bytes()
     files["assets/site.js"] = (template_dir() / "site.js").read_bytes()
     return files
