@@ -178,3 +178,10 @@ def test_override_naming_no_source_is_warned(work: Path) -> None:
     result = run("ingest", "-o", "out")
     assert result.exit_code == 0
     assert 'warning: edition.toml: [witness."mispelt.txt"] names no source' in result.stderr
+
+
+def test_unknown_base_witness_is_a_configuration_error(work: Path) -> None:
+    """A base_witness naming no witness was silently ignored; now it says which sigla exist."""
+    config_file(work, '[edition]\nbase_witness = "Z"\n')
+    result = run("build", "--no-validate")
+    assert_config_error(result, work, "base_witness = 'Z' names no witness", "the sigla are: A, B")

@@ -52,6 +52,9 @@ def collate_and_classify(witness_list: Sequence[Witness], matches: Sequence[Matc
     """Collate every parallel passage, classify its variants, and gather every flag."""
     result = Collated()
     witnesses = {w.siglum: w for w in witness_list}
+    if base_witness and base_witness not in witnesses:
+        raise ConfigError(f"base_witness = {base_witness!r} names no witness of this build",
+                          hint=f"the sigla are: {', '.join(sorted(witnesses))}")
     tokens = result.tokens = {s: reading_tokens(w, rules) for s, w in witnesses.items()}
     result.regularisations = {s: regularisations(tokens[s], rules) for s in witnesses}
     lexicons = _lexicons(witnesses, tokens)
