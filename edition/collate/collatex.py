@@ -87,7 +87,9 @@ def collate_paths(paths: Sequence[Path], *, sigla: str | None = None,
     given = [s.strip() for s in sigla.split(",")] if sigla else None
     for path in paths:
         if not path.exists():
-            raise InputError("no such file", path=path, hint="check the name and the folder")
+            # as `edition build` and `ingest` say it: a name that names nothing is a usage error
+            raise UsageError("no such file or folder", path=path,
+                             hint="check the name and the folder")
     contents = [read_source_bytes(p) for p in paths]
     documents = [_json_document(data) for data in contents]
     for path, document in zip(paths, documents, strict=True):

@@ -322,3 +322,12 @@ def test_bad_json_inputs(pair: tuple[Path, Path], tmp_path: Path) -> None:
 def test_cli_formats_are_the_library_formats() -> None:
     option = next(p for p in main.commands["collate"].params if p.name == "fmt")
     assert tuple(option.type.choices) == collatex.FORMATS
+
+
+def test_a_missing_file_exits_2_as_in_ingest(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    """Every command says a missing source the same way, with the same exit code (2)."""
+    missing = tmp_path / "nope.txt"
+    collated = run("collate", str(pair[0]), str(missing))
+    ingested = run("ingest", str(missing), "-o", str(tmp_path / "out"))
+    assert collated.exit_code == ingested.exit_code == 2, (collated.output, ingested.output)
+    assert "nope.txt" in collated.stderr and "no such file" in collated.stderr
