@@ -451,3 +451,21 @@ def test_utf8_bom_with_damaged_bytes_keeps_them_as_escapes(tmp_path: Path) -> No
     assert "\\xf9" in text or "\\xf9" in gaps  # as text, or as junk in a gap: never lost
     (repair,) = [c for c in witness.cleanups if c.rule == "decode-invalid-utf8"]
     assert repair.line == 2 and "\\xf9" in repair.after
+
+
+def test_a_stray_nul_is_damage_not_a_binary_file(tmp_path: Path) -> None:
+    """One NUL byte made a whole text 'binary'; it is a control character to remove and
+    record, as the others are. A file of control bytes is still refused."""
+    from edition.errors import InputError
+    from edition.ingest import ingest_source
+
+    source = tmp_path / "nul.txt"
+    source.write_bytes(b"A text with a stray \x00 NUL byte in the middle of it, and more words "
+                       b"after it to make a paragraph.\nAnother line follows it here.\n")
+    witness = ingest_source(source, "A")
+    assert "stray" in witness.blocks[0].text and "\x00" not in witness.blocks[0].text
+    assert any(c.rule == "decode-control" and c.line == 1 for c in witness.cleanups)
+    soup = tmp_path / "soup.txt"
+    soup.write_bytes(bytes(range(32)) * 40)
+    with pytest.raises(InputError, match="binary"):
+        ingest_source(soup, "A")

@@ -50,12 +50,20 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    if b"\x00" in sample:
-        # UTF-16 without BOM puts a NUL in every other byte; anything else is binary
-        evens, odds = sample[0::2], sample[1::2]
-        return not (evens.count(0) > len(evens) * 0.4 or odds.count(0) > len(odds) * 0.4)
+    if _utf16_without_bom(sample):
+        return False
+    # NULs count with the other control bytes: a stray one in a text is damage to record
+    # (decode removes it, with a cleanup), a soup of them is a binary file
     controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
     return controls > max(8, len(sample) // 50)
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    """UTF-16 without a byte-order mark puts a NUL in every other byte of Latin text."""
+    if b"\x00" not in sample:
+        return False
+    evens, odds = sample[0::2], sample[1::2]
+    return evens.count(0) > len(evens) * 0.4 or odds.count(0) > len(odds) * 0.4
 
 
 def decode_source(data: bytes, path: Path | str | None = None) -> Decoded:
@@ -98,7 +106,7 @@ def _decode(data: bytes, path: Path | str | None) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise InputError("the file has a UTF-16 byte-order mark but is not UTF-16",
                              path=path) from exc
-    if b"\x00" in data[:8192]:
+    if _utf16_without_bom(data[:8192]):
         odd_zeros = data[1:8192:2].count(0)
         enc = "utf-16-le" if odd_zeros > data[0:8192:2].count(0) else "utf-16-be"
         try:
