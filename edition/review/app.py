@@ -20,6 +20,7 @@ import hmac
 import html
 import json
 import mimetypes
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,9 @@ from .api import ApiError, ReviewApp
 from .store import DecisionStore
 
 MAX_BODY = 64 * 1024
+MAX_DEPTH = 20  # our requests nest two levels; more is not ours
+IDLE_SECONDS = 10
+MAX_WORKERS = 32  # requests served at once; more wait in the listen queue, not in threads
 _ASSETS = {"review.js": "text/javascript", "review.css": "text/css"}
 _CSP_APP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; frame-src 'self'; form-action 'none'; base-uri 'none'; "
@@ -47,6 +51,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "edition-review"
     sys_version = ""
     app: ReviewApp
+    timeout = IDLE_SECONDS  # an idle connection is closed, so idle clients cannot pile up
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: the CLI prints
         pass
@@ -110,9 +115,11 @@ class Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY:
             raise ApiError(413, f"the body is limited to {MAX_BODY} bytes")
         raw = self.rfile.read(length)
+        if _nesting(raw) > MAX_DEPTH:  # json.loads recurses: 30,000 '[' would overflow
+            raise ApiError(400, f"the JSON body is nested deeper than {MAX_DEPTH} levels")
         try:
             obj = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise ApiError(400, f"the body is not JSON: {exc}") from exc
         if not isinstance(obj, dict):
             raise ApiError(400, "the body must be a JSON object")
@@ -219,13 +226,61 @@ class Handler(BaseHTTPRequestHandler):
         self._dispatch("OPTIONS")
 
 
+def _nesting(raw: bytes) -> int:
+    """The deepest nesting of brackets in a JSON text, strings skipped (linear, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+class _CappedServer(ThreadingHTTPServer):
+    """A thread per request, at most MAX_WORKERS at once: the next connections wait in the
+    listen queue until a worker is free, so a flood of connections cannot spawn threads
+    without bound."""
+
+    daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._workers = threading.BoundedSemaphore(MAX_WORKERS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._workers.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._workers.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._workers.release()
+
+
 def make_server(output: Path, store: DecisionStore, host: str = "127.0.0.1", port: int = 0,
                 reviewer: str = "") -> ThreadingHTTPServer:
     """A server bound to host:port (0 = a free port); `server.app` is its ReviewApp."""
     app = ReviewApp(output, store, reviewer)
     handler = type("BoundHandler", (Handler,), {"app": app})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = _CappedServer((host, port), handler)
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}",
                          hint="choose another --port (0 picks a free one)") from exc

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,7 @@ def test_get_decide_and_undo(served: Client) -> None:
     (None, b"{not json", 400),
     (None, b"[1, 2]", 400),
     (None, b'{"status": "accepted", "note": "' + b"x" * 70_000 + b'"}', 413),
+    (None, b"[" * 30_000 + b"]" * 30_000, 400),  # once a traceback and a dropped connection
 ])
 def test_bad_input_is_refused(served: Client, body: Any, raw: bytes | None, code: int) -> None:
     flag = served.get("/api/flags")[1]["flags"][0]
@@ -279,3 +281,34 @@ def test_sigkill_loses_no_acknowledged_decision(corpus_build, tmp_path: Path) ->
     with sqlite3.connect(default_path(out)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     print(f"{len(acked)} acknowledged before SIGKILL, {len(stored)} stored, all present")
+
+
+def test_idle_connections_are_closed_and_workers_capped(
+        served: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Idle connections cannot pile up threads: each is closed after the idle timeout, and
+    no more requests are served at once than the cap (the others wait in the queue)."""
+    import socket
+
+    from edition.review import app
+
+    assert app.Handler.timeout == app.IDLE_SECONDS > 0 and app.MAX_WORKERS >= 8
+    idle = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(3)]
+    try:
+        assert served.get("/api/session")[0] == 200  # three idle clients block nobody
+        before = threading.active_count()
+        more = [socket.create_connection(("127.0.0.1", served.port))
+                for _ in range(app.MAX_WORKERS + 8)]
+        time.sleep(0.5)
+        assert threading.active_count() - before <= app.MAX_WORKERS
+        for sock in more:
+            sock.close()
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_json_depth_is_counted_outside_strings() -> None:
+    from edition.review.app import _nesting
+
+    assert _nesting(b'{"a": [1, {"b": []}]}') == 4
+    assert _nesting(b'{"note": "[[[[ {{ \\" [["}') == 1
