@@ -114,11 +114,48 @@ def _work(body: etree._Element, work: Work) -> None:
             node = el(el(stack[-1][1], "closer"), "dateline")
         elif block.kind is BlockKind.CLOSER:
             node = el(stack[-1][1], "p", rend="dateline")
+        elif block.kind is BlockKind.STANZA:
+            node = el(stack[-1][1], "lg", type="stanza", corresp=f"#{w.siglum}",
+                      n=str(block.first_line))
+            done = _verse(node, work, indices, done)
+            continue
         else:
             node = el(stack[-1][1], "p")
         node.set("corresp", f"#{w.siglum}")
         node.set("n", str(block.first_line))
         done = _fill(node, work, indices, done)
+
+
+def _verse(lg: etree._Element, work: Work, indices: list[int], done: int) -> int:
+    """A stanza: one `l` per source line of the base witness. An `app` or `choice` that
+    runs from one line into the next cannot sit inside either `l` (elements may not
+    overlap), so such a stanza keeps its whole text in one `l`: the apparatus is never
+    cut, the verse lines of that stanza are (the witness file keeps them)."""
+    lines: list[list[int]] = []
+    for i in indices:
+        if i > done and (not lines or work.tokens[i].line != work.tokens[lines[-1][-1]].line):
+            lines.append([])
+        if i > done:
+            lines[-1].append(i)
+    if any(_crosses(work, line[0], line[-1]) for line in lines[:-1]):
+        lines = [[i for line in lines for i in line]]
+    for n, line in enumerate(lines):
+        verse = el(lg, "l", n=str(work.tokens[line[0]].line))
+        done = _fill(verse, work, line, done)
+        if n < len(lines) - 1:
+            verse.tail = "\n"  # a word space between lines for renderers that inline them
+    return done
+
+
+def _crosses(work: Work, first: int, last: int) -> bool:
+    """An apparatus entry starting in tokens first..last ends after `last`."""
+    for i in range(first, last + 1):
+        for variant, _, offset in work.apps.get(i, []):
+            if _base_range(variant, work.base.siglum, offset)[1] - 1 > last:
+                return True
+        if (flag := work.choices.get(i)) is not None and flag.end - 1 > last:
+            return True
+    return False
 
 
 def _fill(node: etree._Element, work: Work, indices: list[int], done: int) -> int:

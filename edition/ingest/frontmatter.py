@@ -27,6 +27,8 @@ from .structure import (
     words,
 )
 
+_NUMERAL = re.compile(r"(?:[IVXLC]{1,7}|\d{1,3})\.?")  # a section number standing alone
+
 
 class FrontMatter:
     """Mixin of the layout pass (`text._Layout`): uses its infos, blocks, metadata, used,
@@ -40,8 +42,8 @@ class FrontMatter:
                 continue
             s = info.stripped
             if (CHAPTER_LINE.match(s) or words(s) > 16 or NUMBERED_SECTION.match(s)
-                    or CONTENTS_LINE.match(s) or s.startswith("[")):
-                break  # a heading, a contents list, a transcriber's [Illustration] ends it
+                    or CONTENTS_LINE.match(s) or s.startswith("[") or _NUMERAL.fullmatch(s)):
+                break  # a heading (even a bare numeral), a contents list, an [Illustration]
             fields = metadata_from_line(info.text, info.number)
             if not fields and not author_seen and is_name_line(s):
                 fields, author_seen = (MetaField("author", s, info.number, info.text),), True

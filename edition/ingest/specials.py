@@ -15,6 +15,7 @@ from ..model import Block, BlockKind, Inline, LineBreak, Text
 from .contents import CONTENTS_LINE
 from .etextmarks import Bracketed
 from .lines import LineInfo, LineKind
+from .numerals import numeral_titles
 from .structure import (
     CHAPTER_LINE,
     DATE_LINE,
@@ -53,6 +54,10 @@ class SpecialLines:
     def notes_found(self) -> set[str]:
         return set(self._note_index.values()) | {
             b.label for b in self.bracketed.values() if b.kind is BlockKind.NOTE and b.label}
+
+    @cached_property
+    def _numeral_titles(self) -> dict[int, int]:
+        return numeral_titles(self.infos)
 
     @cached_property
     def _note_index(self) -> dict[int, str]:
@@ -270,6 +275,11 @@ class SpecialLines:
             self.para = _Para(BlockKind.HEAD, level=self.chapter_level,
                               rule="roman-numeral-heading")
             self._append_line(info)
+            if (title := self._numeral_titles.get(idx)) is not None:
+                self._append_line(self.infos[title])
+                self.used.add(title)
+                self._cleanup("numeral-heading-title", "joined", self.infos[title].number,
+                              "the title line after a bare numeral heading joined to it")
             self._close_paragraph()
             return True
         if words(s) > 14 or (ends_sentence(s.rstrip("?!")) and not s.endswith(("?", "!"))):

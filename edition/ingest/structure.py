@@ -65,8 +65,14 @@ def words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
+_CLOSING_APOSTROPHE = re.compile(r"[.!?…,;:\-—]'$")
+
+
 def ends_sentence(text: str) -> bool:
-    return text.rstrip().endswith(TERMINAL)
+    """The line ends with a sentence's (or a quotation's) last mark. A straight apostrophe
+    closes a quotation only after punctuation (an elision, "goin'", follows a letter)."""
+    s = text.rstrip()
+    return s.endswith(TERMINAL) or bool(_CLOSING_APOSTROPHE.search(s))
 
 
 def is_title_like(text: str, max_words: int = 14) -> bool:

@@ -37,6 +37,7 @@ from .etextmarks import find_bracketed, mark_emphasis
 from .frontmatter import FrontMatter
 from .junk import junk_spans
 from .lines import LineInfo, LineKind, classify_lines
+from .parabreak import opens_paragraph, paragraph_indent, wrap_width
 from .parsed import Parsed
 from .specials import SpecialLines, _Para
 from .structure import (
@@ -53,6 +54,7 @@ from .structure import (
     words,
 )
 from .structure_checks import navigation_anomalies, running_title_anomalies
+from .titlepage import mark_title_page
 from .verse import find_stanzas
 
 _BOILERPLATE_ROLE = {
@@ -84,6 +86,8 @@ def analyse_text(text: str, *, encoding: str, cleanups: tuple[Cleanup, ...] = ()
         layout.metadata += frame.metadata
         layout.cleanups += frame.cleanups
     layout.run()
+    layout.blocks, title_page = mark_title_page(layout.blocks)
+    layout.cleanups += title_page
     if frame is not None:
         layout.blocks += frame.after
     layout.blocks, emphasis = mark_emphasis(layout.blocks)
@@ -99,20 +103,11 @@ def analyse_text(text: str, *, encoding: str, cleanups: tuple[Cleanup, ...] = ()
     )
 
 
-def wrap_width(infos: list[LineInfo]) -> int:
-    """The width a hard-wrapped text was wrapped at, or 0 for one-line paragraphs."""
-    lengths = sorted(len(i.text.rstrip()) for i in infos if i.kind is LineKind.TEXT)
-    if len(lengths) < 20:
-        return 0
-    width = lengths[int(len(lengths) * 0.95)]
-    near = sum(1 for n in lengths if 0.75 * width <= n <= width)
-    return width if width <= 160 and near >= 0.4 * len(lengths) else 0
-
-
 class _Layout(FrontMatter, SpecialLines):
     def __init__(self, infos: list[LineInfo], cleanups: list[Cleanup]) -> None:
         self.infos = infos
         self.width = wrap_width(infos)
+        self.para_indent = paragraph_indent(infos)
         self.blocks: list[Block] = []
         self.cleanups = cleanups
         self.anomalies: list[Anomaly] = []
@@ -208,6 +203,11 @@ class _Layout(FrontMatter, SpecialLines):
                 self._cleanup("para-split-short-line", "split", info.number,
                               "a short line ending a sentence closes the paragraph "
                               "(paragraphs glued without a blank line)")
+                return False
+            if rule := opens_paragraph(para.last_text, info.text, self.para_indent):
+                self._cleanup(rule, "split", info.number, "an indented first line opens a "
+                              "paragraph" if rule == "para-split-indent" else "a new speech "
+                              "after a line ending with a closing quote opens a paragraph")
                 return False
             return True
         if ends_sentence(para.last_text) and not starts_lower:

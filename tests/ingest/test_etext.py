@@ -2,7 +2,8 @@
 
 Fixtures in tests/fixtures/etext/ are cut from the Project Gutenberg files of the
 development set (frame.txt: pg375; verse.txt: pg301; books.txt: pg98 rearranged) or made
-for one convention (marks.txt).
+for one convention (marks.txt; titlepage.txt: a printed title page and numeral chapters
+with a title line; older.txt: an older e-text, paragraphs by indent, dialogue).
 """
 
 from __future__ import annotations
@@ -80,6 +81,49 @@ def test_credits_and_end_line_inside_the_markers() -> None:
     assert roles["credits"].text.startswith("Produced by")
     assert any(b.text.startswith("End of Project Gutenberg") for b in w.blocks
                if b.kind is BlockKind.BOILERPLATE)
+
+
+def test_bare_numeral_after_the_byline_is_a_heading_not_a_subtitle() -> None:
+    w = _witness("frame.txt")
+    assert "I" not in {f.value for f in w.metadata}
+    heads = [b for b in w.blocks if b.kind is BlockKind.HEAD]
+    assert heads and heads[0].text == "I" and heads[0].first_line == 37
+
+
+def test_title_page_is_front_matter_not_empty_divisions() -> None:
+    w = _witness("titlepage.txt")
+    front = [b for b in w.blocks if b.role == "title-page"]
+    assert [b.first_line for b in front][:3] == [6, 8, 10] and front[-1].text == "MDCCXC"
+    assert all(b.kind is BlockKind.P for b in front)
+    assert sum(1 for c in w.cleanups if c.rule == "title-page") == 8
+    doc = encode_witness(w)
+    empty = [d for d in doc.findall(".//t:body//t:div", NS)
+             if all(etree.QName(c).localname == "head" for c in d)]
+    assert not empty
+    body = " ".join(b.text for b in w.blocks)
+    for word in ("FARMERS", "WEALD", "HARVEST", "LONDON", "1790", "MDCCXC"):
+        assert word in body  # nothing the title page says is lost
+
+
+def test_title_line_after_a_numeral_belongs_to_the_heading() -> None:
+    w = _witness("titlepage.txt")
+    heads = [b.text for b in w.blocks if b.kind is BlockKind.HEAD]
+    assert heads == ["I Le moulin du val.", "II Une visite.", "III La foire."]
+    doc = encode_witness(w)
+    head = doc.find(".//t:body//t:div/t:head", NS)
+    assert [lb.get("n") for lb in head.findall("t:lb", NS)] == ["29", "31"]
+
+
+def test_older_etext_keeps_paragraphs_after_closing_quotes() -> None:
+    w = _witness("older.txt")
+    starts = [b.first_line for b in w.blocks if b.kind is BlockKind.P]
+    # blank-line paragraphs, indented first lines, one speech after another
+    for line in (28, 31, 34, 36, 38, 41, 42, 44, 46, 47, 50, 53, 57, 61):
+        assert line in starts, line
+    assert 35 not in starts and 39 not in starts  # wrapped lines stay in their paragraph
+    rules = {c.rule for c in w.cleanups}
+    assert {"para-split-indent", "para-split-dialogue"} <= rules
+    assert "para-rejoin" not in rules
 
 
 def test_verse_is_stanzas_with_lines() -> None:
