@@ -125,6 +125,18 @@ def _summary(result: Any) -> None:
     out.print(table)
     timing = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     out.print(f"wrote {len(result.written)} files ({timing})", markup=False)
+    _changes(result.removed, result.leftovers)
+
+
+def _changes(removed: list[str], leftovers: int) -> None:
+    """What a build or render took away: files the new output no longer has (a source
+    removed from the folder), and what an interrupted run had left."""
+    if removed:
+        shown = ", ".join(removed[:6]) + (", ..." if len(removed) > 6 else "")
+        out.print(f"removed {len(removed)} files of the previous output that this one no "
+                  f"longer makes: {shown}", markup=False)
+    if leftovers:
+        out.print(f"removed {leftovers} leftovers of an interrupted build", markup=False)
 
 
 @main.command()
@@ -194,7 +206,7 @@ def render(state: _State, html: bool, pdf: bool, work: str | None,
     """Render output/tei and output/report of a build: the HTML site and the PDF edition
     (both unless --html or --pdf is given)."""
     from .errors import UsageError
-    from .tei import write_all_atomic
+    from .output import transaction
 
     out = output or state.config().output
     if not (out / "tei" / "edition.xml").is_file():
@@ -207,22 +219,30 @@ def render(state: _State, html: bool, pdf: bool, work: str | None,
     both = not html and not pdf
     from .render import load_site
 
-    site = load_site(out / "tei", out / "report")
-    files: dict[Path, bytes] = {}
-    if html or both:
-        from .render import site_files
+    with transaction(out) as generation:  # locked: no build switches the output meanwhile
+        site = load_site(out / "tei", out / "report")
+        files: dict[Path, bytes] = {}
+        if html or both:
+            from .render import site_files
 
-        files.update({out / "html" / name: data for name, data in site_files(site).items()})
-    if pdf or both:
-        from .render import pdf_files
+            files.update({out / "html" / name: data for name, data in site_files(site).items()})
+        if pdf or both:
+            from .render import pdf_files
 
-        pdfs = pdf_files(site, work=work)
-        files.update({out / "pdf" / name: data for name, data in pdfs.items()})
-    write_all_atomic(files)
+            pdfs = pdf_files(site, work=work)
+            files.update({out / "pdf" / name: data for name, data in pdfs.items()})
+        # a new generation: what is not rendered again is carried over (one work's PDF
+        # replaces that file only), then it is made current in one step
+        remade = {"html"} if html or both else set()
+        remade |= {"pdf"} if (pdf or both) and work is None else set()
+        generation.carry(f for f in ("tei", "report", "html", "pdf") if f not in remade)
+        generation.write(files)
+        removed = generation.commit()
     if not state.quiet:
         for folder in sorted({p.parent for p in files}):
             count = sum(1 for p in files if p.parent == folder)
             err.print(f"wrote {count} files to {folder}", markup=False)
+        _changes(removed, generation.leftovers)
     sys.exit(0)
 
 

@@ -1,8 +1,9 @@
 """The runner: composes the stages and does their I/O.
 
 Stages are pure; this module finds the sources, assigns sigla, runs each stage, and
-writes outputs only once everything has succeeded, each file atomically, so a failed
-run never leaves a half-written edition behind.
+writes outputs only once everything has succeeded, as one new generation of the output
+folder made current in one step (`output.py`), so a failed or killed run never leaves a
+half-written edition behind.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .encode import encode_edition, encode_witness, line_anchors, plan_works, se
 from .errors import EditionError, InputError, UsageError
 from .ingest import ingest_witnesses
 from .model import Flag, Match, SourceFormat, Variant, Witness
+from .output import transaction
 from .report import (
     cleanup_rows,
     duplicate_row,
@@ -32,7 +34,7 @@ from .report import (
     write_json,
 )
 from .resources import schema_asset
-from .tei import parse_xml, write_all_atomic
+from .tei import parse_xml
 from .tokens import ReadingToken
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
@@ -52,6 +54,8 @@ class BuildResult:
     decisions: dict[str, Any] = field(default_factory=dict)  # flag id -> current Decision
     orphans: list[Any] = field(default_factory=list)  # decisions whose passage is gone
     written: list[Path] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # files of the previous output now gone
+    leftovers: int = 0  # what an interrupted build had left, removed by this one
     problems: list[str] = field(default_factory=list)  # validation errors, formatted
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -173,8 +177,29 @@ def output_names(witnesses: list[Witness]) -> dict[str, str]:
 
 def build(config: Config, sources: list[Path] | None = None, *, validate: bool = True,
           progress: Progress | None = None, stages: tuple[str, ...] = STAGES) -> BuildResult:
-    """Run the stages in order, validate, then write every output at once (atomically)."""
+    """Run the stages in order, validate, then write every output as one new generation of
+    the output folder, made current in one step (`output.py`): a build that fails or is
+    killed leaves the previous output as it was, and what it left is removed by the next.
+    The output folder is locked for the whole build (a second build on it is refused)."""
     timed = _Timer(progress)
+    with transaction(config.output) as generation:
+        result, outputs = _run(config, sources, validate, progress, stages, timed)
+        generation.write(outputs)
+        if "render" in stages and "collate" in stages:
+            with timed("render", "render the HTML and PDF edition"):
+                rendered = _render(generation.path, config.output)
+                generation.write(rendered)
+            outputs.update(rendered)
+        result.removed = generation.commit()
+        result.leftovers = generation.leftovers
+    result.written.extend(outputs)
+    return result
+
+
+def _run(config: Config, sources: list[Path] | None, validate: bool,
+         progress: Progress | None, stages: tuple[str, ...],
+         timed: _Timer) -> tuple[BuildResult, dict[Path, bytes]]:
+    """The stages, in memory: the build's result and every file to write but the rendered."""
     with timed("ingest"):
         paths = discover_sources(sources or [config.sources])
         detect_options = DetectOptions.from_mapping(config.options("detect"))
@@ -199,13 +224,7 @@ def build(config: Config, sources: list[Path] | None = None, *, validate: bool =
     if validate:
         with timed("validate"):
             result.problems = _validate(documents, config.output / "tei", progress)
-    outputs = _outputs(result, documents, config.output, stages)
-    if "render" in stages and "collate" in stages:
-        with timed("render", "render the HTML and PDF edition"):
-            outputs.update(_render(outputs, config.output))
-    write_all_atomic(outputs)
-    result.written.extend(outputs)
-    return result
+    return result, _outputs(result, documents, config.output, stages)
 
 
 class _Timer:
@@ -329,20 +348,13 @@ def _outputs(result: BuildResult, documents: dict[str, Any], out: Path,
     return outputs
 
 
-def _render(outputs: dict[Path, bytes], out: Path) -> dict[Path, bytes]:
-    """The HTML site and the PDFs, rendered from the TEI and reports of this build (staged in
-    a temporary folder, so nothing is written to the output before everything succeeded)."""
-    import tempfile
-
+def _render(staged: Path, out: Path) -> dict[Path, bytes]:
+    """The HTML site and the PDFs, rendered from the TEI and reports of this build as staged
+    in its generation (nothing is visible in the output before the generation is made
+    current, so no temporary folder is needed)."""
     from .render import load_site, pdf_files, site_files
 
-    with tempfile.TemporaryDirectory(prefix="edition-render-") as tmp:
-        staged = Path(tmp)
-        for path, data in outputs.items():
-            target = staged / path.relative_to(out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        site = load_site(staged / "tei", staged / "report")
-        html, pdfs = site_files(site), pdf_files(site)
+    site = load_site(staged / "tei", staged / "report")
+    html, pdfs = site_files(site), pdf_files(site)
     return {**{out / "html" / name: data for name, data in html.items()},
             **{out / "pdf" / name: data for name, data in pdfs.items()}}

@@ -19,7 +19,7 @@ PACKAGE = REPO / "edition"
 STAGES = ("ingest", "detect", "collate", "encode", "validate", "render", "review")
 # the top-level modules every stage may use; they import no stage
 SHARED = {"model", "config", "errors", "tokens", "lexicon", "tei", "report", "resources",
-          "console"}
+          "console", "output"}
 # the runner and the CLI compose the stages
 COMPOSERS = {"pipeline", "cli"}
 MAX_LINES = 400

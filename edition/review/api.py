@@ -40,10 +40,15 @@ class ReviewApp:
         self.token = secrets.token_urlsafe(32)
         self.flags = load_flags(self.output)
         self.by_id = {f["id"]: f for f in self.flags}
-        self.html_root = (self.output / "html").resolve()
         self.work_links = self._work_links()
         self.allowed_hosts: set[str] = set()
         self.lock = threading.Lock()  # undo reads then writes: one at a time
+
+    @property
+    def html_root(self) -> Path:
+        """The build's HTML, resolved on every use: a build switches output/html to its new
+        generation (`edition/output.py`), and the one resolved at start would be gone."""
+        return (self.output / "html").resolve()
 
     def bind(self, host: str, port: int) -> None:
         names = {"127.0.0.1", "localhost", host, f"[{host}]" if ":" in host else host}
