@@ -37,6 +37,8 @@ from edition.model import (
     Text,
 )
 
+from ..pdfs import literal, pdf_document
+
 FORMATS = Path(__file__).parents[1] / "fixtures" / "formats"
 WORD = re.compile(r"\w+")
 AUTHORIAL = {BlockKind.P, BlockKind.HEAD, BlockKind.QUOTE, BlockKind.NOTE, BlockKind.LIST_ITEM,
@@ -322,38 +324,10 @@ def make_pdf(pages: list[list[str]], *, text: bool = True) -> bytes:
 
     With `text=False` each page is a grey rectangle only: what a scan looks like.
     """
-    def literal(line: str) -> bytes:
-        raw = line.encode("cp1252")
-        return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
-               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-                  b"/Encoding /WinAnsiEncoding >>"}
-    kids = []
-    for i, lines in enumerate(pages):
-        page, content = 4 + 2 * i, 5 + 2 * i
-        kids.append(b"%d 0 R" % page)
-        if text:
-            ops = [b"BT /F1 11 Tf 14 TL 72 770 Td", *(literal(s) + b" Tj T*" for s in lines),
-                   b"ET"]
-        else:
-            ops = [b"0.5 g 72 72 400 600 re f"]
-        stream = b"\n".join(ops)
-        objects[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                         b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content)
-        objects[content] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
-    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = len(out)
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in sorted(objects))
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    streams = [b"\n".join([b"BT /F1 11 Tf 14 TL 72 770 Td",
+                           *(literal(s) + b" Tj T*" for s in lines), b"ET"]) if text
+               else b"0.5 g 72 72 400 600 re f" for lines in pages]
+    return pdf_document(streams)
 
 
 @pytest.fixture(scope="module")

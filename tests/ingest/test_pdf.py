@@ -26,6 +26,8 @@ from edition.model import (
     Text,
 )
 
+from ..pdfs import literal, pdf_document
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "pdf"
 WORD = re.compile(r"\w+")
 
@@ -150,34 +152,10 @@ def test_transcript_line_numbers_and_one_page_furniture() -> None:
 
 def make_pdf(pages: list[list[tuple[float, float, float, str]]]) -> bytes:
     """A valid PDF; each string is placed at (x, y from the top, font size)."""
-    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
-               3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-                  b"/Encoding /WinAnsiEncoding >>"}
-    kids = []
-    for i, runs in enumerate(pages):
-        page, content = 4 + 2 * i, 5 + 2 * i
-        kids.append(b"%d 0 R" % page)
-        ops = [b"BT"]
-        for x, y, size, text in runs:
-            literal = text.encode("cp1252").replace(b"(", b"\\(").replace(b")", b"\\)")
-            ops.append(b"/F1 %.1f Tf 1 0 0 1 %.1f %.1f Tm (%s) Tj" % (size, x, 792 - y, literal))
-        ops.append(b"ET")
-        stream = b"\n".join(ops)
-        objects[page] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                         b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content)
-        objects[content] = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
-    objects[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(pages))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = len(out)
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offsets[n] for n in sorted(objects))
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_document([b"\n".join([b"BT", *(b"/F1 %.1f Tf 1 0 0 1 %.1f %.1f Tm %s Tj"
+                                               % (size, x, 792 - y, literal(text))
+                                               for x, y, size, text in runs), b"ET"])
+                         for runs in pages])
 
 
 LEFT = ["alpha one begins the left column and", "alpha two goes on down the left",
