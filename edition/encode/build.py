@@ -55,7 +55,10 @@ class Ids:
         self.position = 0  # index of the block being written, for `note_target`
 
     def make(self, kind: str, line: int) -> str:
-        base = f"{self.siglum}-{kind}{line}"
+        return self.unique(f"{self.siglum}-{kind}{line}")
+
+    def unique(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`... the first not yet given."""
         n = self.taken.get(base, 0) + 1
         candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.used:
@@ -76,14 +79,9 @@ class Ids:
             if not block.label:
                 self.note_ids[id(block)] = self.make("n", block.first_line)
                 continue
-            base = f"{self.siglum}-n{block.label}"
-            candidate, n = base, 1
-            while candidate in self.used:
-                n += 1
-                candidate = f"{base}-{n}"
-            self.used.add(candidate)
-            self.note_ids[id(block)] = candidate
-            self.notes_by_label.setdefault(block.label, []).append((i, candidate))
+            ident = self.unique(f"{self.siglum}-n{block.label}")
+            self.note_ids[id(block)] = ident
+            self.notes_by_label.setdefault(block.label, []).append((i, ident))
 
     def note_target(self, label: str) -> str:
         """The pointer of a call with this label: to the first note so labelled after the
