@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError, UsageError
+from .tei import FILE_MODE
 
 FOLDERS = ("tei", "report", "html", "pdf")  # what a build makes: the contract paths
 GENERATIONS = ".generations"
@@ -45,9 +46,6 @@ LOCK = ".lock"
 _OLD = "old-"  # a real folder of the older layout, moved aside until the switch is done
 _LEFTOVER_LINK = re.compile(r"^\.(current|tei|report|html|pdf)\.[^/]*\.tmp$")
 _LEFTOVER_FILE = re.compile(r"^\..+\.tmp$")  # tempfile names of the file-by-file writer
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
 
 
 def link_target(folder: str) -> str:
@@ -239,7 +237,7 @@ class Generation:
                 target = self.staged(path)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.unlink(missing_ok=True)  # a carried file is a hard link: never write into it
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
                     handle.flush()

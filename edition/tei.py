@@ -39,7 +39,7 @@ MACHINE = "#edition"  # @resp of what the pipeline asserts
 MAX_XML_BYTES = 200 * 1024 * 1024
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-_FILE_MODE = 0o666 & ~_UMASK
+FILE_MODE = 0o666 & ~_UMASK  # what open() gives new files: outputs are ordinary files
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -132,7 +132,7 @@ def atomic_writer(path: Path, mode: str = "w", encoding: str | None = "utf-8") -
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, _FILE_MODE)
+        os.fchmod(fd, FILE_MODE)
         binary = "b" in mode
         with os.fdopen(fd, mode, encoding=None if binary else encoding) as handle:
             yield handle
@@ -159,7 +159,7 @@ def write_all_atomic(outputs: dict[Path, bytes]) -> None:
             created += reversed(missing)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
-            os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
+            os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600; outputs are ordinary files
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
