@@ -47,7 +47,7 @@ def paragraph_indent(infos: list[LineInfo]) -> int:
     found: Counter[int] = Counter()
     for prev, info in itertools.pairwise(infos):
         if (prev.kind is LineKind.TEXT and info.kind is LineKind.TEXT and not indent(prev.text)
-                and 0 < indent(info.text) <= _MAX_INDENT and ends_sentence(prev.text)
+                and 0 < indent(info.text) <= _MAX_INDENT and _closes(prev.text)
                 and not _carried(prev.text, info.text)):
             found[indent(info.text)] += 1
     if not found:
@@ -59,7 +59,7 @@ def paragraph_indent(infos: list[LineInfo]) -> int:
 def opens_paragraph(prev: str, line: str, para_indent: int) -> str:
     """The rule by which `line` opens a new paragraph right after `prev` (no blank line
     between them), or "" if it goes on the same paragraph."""
-    if not ends_sentence(prev) or line.lstrip()[:1].islower():
+    if not _closes(prev) or line.lstrip()[:1].islower():
         return ""
     ind = indent(line)
     if 0 < ind <= _MAX_INDENT and not _carried(prev, line) and (
@@ -68,6 +68,13 @@ def opens_paragraph(prev: str, line: str, para_indent: int) -> str:
     if _CLOSING_QUOTE_END.search(prev.rstrip()) and line.lstrip().startswith(_OPENS_QUOTE):
         return "para-split-dialogue"
     return ""
+
+
+def _closes(prev: str) -> bool:
+    """`prev` ends a sentence, and not with a colon or semicolon: those announce what
+    follows ("a picture as this of living conditions:" then the quotation, indented or not,
+    in the same paragraph)."""
+    return ends_sentence(prev) and not prev.rstrip().endswith((":", ";"))
 
 
 def _carried(prev: str, line: str) -> bool:

@@ -181,3 +181,15 @@ def test_italics_figures_and_footnotes() -> None:
     refs = doc.findall(".//t:ref[@type='noteAnchor']", NS)
     assert [r.get("target") for r in refs] == ["#A-n1", "#A-n2"]
     assert doc.find(".//t:figure/t:figDesc", NS) is not None
+
+
+def test_a_colon_then_an_indented_line_stays_one_paragraph() -> None:
+    """A line ending with a colon announces what follows; the quotation after it, set on an
+    indented line, is not a new paragraph (source 002 of the corpus: "a picture as this of
+    living conditions:" then ' "The workers sleep on the floor...', run on in the other
+    witness). After a full stop the indent still opens a paragraph."""
+    from edition.ingest.parabreak import opens_paragraph
+
+    assert opens_paragraph("a picture as this of living conditions:",
+                           ' "The workers sleep on the floor, since bedbugs eat them', 1) == ""
+    assert opens_paragraph("and so the day ended.", "  The next morning came early.", 2)
