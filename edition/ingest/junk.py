@@ -25,6 +25,9 @@ _DIGITS_AS_LETTERS = str.maketrans("01458369", "olassebs")
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s|'s|’s)$", re.I)
 _VOWELS = set("aeiouyAEIOUY")
 _EDGES = ".,;:!?\"“”‘’()[]«»"
+# a number with four decimals or more: a drawing coordinate among other junk (6.1429 rA7),
+# a number or a section when alone (25.1585)
+_COORDINATE = re.compile(r"\d+\.\d{4,}[.,;]?")
 
 # --- what reads as text ------------------------------------------------------------------
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -106,7 +109,7 @@ def junk_score(token: str, lexicon: Lexicon | None = None) -> int:
     classifier, which deals with OCR misreadings.
     """
     if re.search(r"\.\d{4,}", token):
-        if re.fullmatch(r"\d+\.\d{4,}[.,;]?", token):
+        if _COORDINATE.fullmatch(token):
             return 1  # 6.1429 beside other junk; alone a number or a section (25.1585)
         return 2  # drawing coordinates such as .1429, over.1429, means6.1429, .1429boundary
     if _ELISION.fullmatch(token.strip(".,;:!?\"“”()[]«»")):
@@ -206,8 +209,9 @@ def junk_spans(line: str, lexicon: Lexicon | None = None,
         while j > i and scores[j] == 0:
             j -= 1
         run = scores[i:j + 1]
-        if not (2 in run or (sum(1 for x in run if x >= 1) >= 4 and garbled(
-                [t for (_, _, t), x in zip(tokens[i:j + 1], run, strict=True) if x]))):
+        suspicious = [t for (_, _, t), x in zip(tokens[i:j + 1], run, strict=True) if x]
+        if not (2 in run or (len(suspicious) >= 2 and any(map(_COORDINATE.fullmatch, suspicious)))
+                or (len(suspicious) >= 4 and garbled(suspicious))):
             i = j + 1
             continue
         start, end = tokens[i][0], tokens[j][1]

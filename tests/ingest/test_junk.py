@@ -100,3 +100,10 @@ def test_a_text_in_another_language_is_read_in_it() -> None:
                                       collate_rules({})).flags
     assert len(as_english) >= 10 and len(as_french) * 3 <= len(as_english), (
         len(as_french), len(as_english))
+
+
+def test_coordinates_beside_other_suspicious_tokens_are_junk() -> None:
+    """A four-decimal number alone is a number (`25.1585`); beside another suspicious token
+    (`6.1429 rA7`, PDF drawing debris) the pair is junk."""
+    assert junk_spans("prices 6.1429 rA7 of the", LEXICON)
+    assert junk_spans("prices 6.1429 of the", LEXICON) == []
